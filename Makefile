@@ -1,0 +1,76 @@
+# shootdown - build, test, demo, bench.  `make V=1` shows the commands.
+CC      ?= gcc
+O       := build
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
+           -fno-strict-aliasing -Iinclude -I. -MMD -MP
+LDFLAGS ?=
+LDLIBS  := -lm
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Layers, bottom up: lib/ (coroutines) and proto/ (protocol code, env.h only) -> sim/, check/
+# (engines) -> work/ (workloads) -> cli/ (the shootdown command).
+LIB_SRCS := $(wildcard lib/*.c) $(wildcard proto/*.c) $(wildcard sim/*.c) $(wildcard check/*.c) \
+            $(wildcard work/*.c) $(filter-out cli/main.c,$(wildcard cli/*.c))
+LIB_ASMS := $(wildcard lib/*.S) $(wildcard sim/*.S)
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o) $(LIB_ASMS:%.S=$(O)/%.o)
+TEST_SRCS := $(wildcard tests/t_*.c)
+TESTS    := $(TEST_SRCS:tests/%.c=$(O)/tests/%.t)
+SCRIPT_TESTS := $(wildcard tests/*.sh)
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCHES  := $(BENCH_SRCS:bench/%.c=$(O)/bench/%)
+
+all: $(O)/shootdown
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/libshootdown.a: $(LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/shootdown: $(O)/cli/main.o $(O)/libshootdown.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/%.t: $(O)/tests/%.o $(O)/libshootdown.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/bench/%: $(O)/bench/%.o $(O)/libshootdown.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# prove is part of perl, which build-essential pulls in on Debian.
+check-deps:
+	@command -v prove >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq perl; \
+	  else echo "make check needs prove: sudo apt-get install perl"; exit 2; fi; }
+
+check: $(O)/shootdown $(TESTS) check-deps
+	$(Q)SHOOTDOWN=$(CURDIR)/$(O)/shootdown prove --exec '' $(TESTS) $(SCRIPT_TESTS)
+
+demo: $(O)/shootdown
+	$(Q)./scripts/demo.sh $(O)/shootdown
+
+bench: $(O)/shootdown $(BENCHES)
+	$(Q)./scripts/bench.sh $(O)
+
+clean:
+	rm -rf $(O)
+
+.PHONY: all check check-deps demo bench clean
+.SECONDARY:
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core.c - the simulator's scheduler: CPUs as coroutines, the event heap,
+ * IPIs and interrupt delivery, the life of a run.
+ *
+ * There is no scheduler thread.  A CPU that must give way (sim_sync_slow,
+ * sim_block) runs the dispatcher on its own stack: pop the earliest entity;
+ * process it if it is an event; switch straight to it if it is a CPU.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sim.h"
+#include "sim/trace.h"
+
+#define CPU_STACK_SIZE	(64 << 10)	/* virtual; touched pages only */
+#define PS_NEVER	UINT64_MAX
+
+static void costs_from_profile(struct costs *c, const struct profile *p)
+{
+	c->l1 = p->l1_hit_ns;
+	c->smt = p->smt_transfer_ns;
+	c->socket = p->socket_transfer_ns;
+	c->remote = p->remote_transfer_ns;
+	c->dram = p->dram_ns;
+	c->atomic = p->atomic_ns;
+	c->mfence = p->mfence_ns;
+	c->pause = p->pause_ns;
+	c->invlpg = p->invlpg_ns;
+	c->flush_full = p->flush_full_ns;
+	c->cr3_noflush = p->cr3_noflush_ns;
+	c->walk = p->page_walk_ns;
+	c->ipi_send = p->ipi_send_ns;
+	c->ipi_smt = p->ipi_smt_ns;
+	c->ipi_socket = p->ipi_socket_ns;
+	c->ipi_remote = p->ipi_remote_ns;
+	c->irq_entry = p->irq_entry_ns;
+	c->irq_exit = p->irq_exit_ns;
+	c->syscall = p->syscall_ns;
+	c->fault = p->page_fault_ns;
+	c->spec_interval = p->spec_walk_interval_ns;
+}
+
+/*
+ * CPU numbering follows Linux on multi-socket Intel parts: first one thread
+ * of every core, socket by socket, then the SMT siblings in the same order.
+ * A run with fewer CPUs than the profile uses the lowest numbers (distinct
+ * cores of socket 0 first); a run with more grows the cores per socket.
+ */
+static void place_cpus(struct sim *s)
+{
+	const struct profile *p = &s->prof;
+	u64 total = (u64)s->nr_cpus > p->cpus ? (u64)s->nr_cpus : p->cpus;
+	u64 per_thread = p->sockets * ((total + p->sockets * p->threads_per_core - 1) /
+				      (p->sockets * p->threads_per_core));
+	u64 cores_ps = per_thread / p->sockets;
+	int i;
+
+	for (i = 0; i < s->nr_cpus; i++) {
+		u64 r = i % per_thread;
+		s->cpus[i].core = r;
+		s->cpus[i].socket = r / cores_ps;
+	}
+}
+
+static u64 splitmix64(u64 *x)
+{
+	u64 z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+u64 sim_random(struct sim_cpu *c)
+{
+	return splitmix64(&c->rng);
+}
+
+struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen)
+{
+	struct sim *s;
+	u64 frames = cfg->nr_frames ? cfg->nr_frames : (1ULL << 18);
+	int i;
+
+	if (cfg->nr_cpus < 1 || cfg->nr_cpus > NR_CPUS_MAX) {
+		snprintf(err, errlen, "cpus %d out of range 1..%d", cfg->nr_cpus,
+			 NR_CPUS_MAX);
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	s->prof = *cfg->prof;
+	costs_from_profile(&s->cost, &s->prof);
+	s->nr_cpus = cfg->nr_cpus;
+	s->seed = cfg->seed;
+	s->time_limit = cfg->time_limit;
+	s->viol.out = cfg->report ? cfg->report : stderr;
+	s->cpus = aligned_alloc(64, sizeof(*s->cpus) * s->nr_cpus);
+	memset(s->cpus, 0, sizeof(*s->cpus) * s->nr_cpus);
+	heap_init(&s->heap, 2 * s->nr_cpus + 16);
+	if (linetab_init(&s->lines, s->nr_cpus) || phys_init(&s->phys, frames)) {
+		snprintf(err, errlen, "out of memory for %d cpus", s->nr_cpus);
+		sim_destroy(s);
+		return NULL;
+	}
+	if (cfg->trace_path) {
+		s->trace = trace_open(cfg->trace_path, s->nr_cpus, err, errlen);
+		if (!s->trace) {
+			sim_destroy(s);
+			return NULL;
+		}
+	}
+	place_cpus(s);
+	for (i = 0; i < s->nr_cpus; i++) {
+		struct sim_cpu *c = &s->cpus[i];
+		c->hn.kind = HN_CPU;
+		c->hn.pos = HEAP_NONE;
+		c->id = i;
+		c->sim = s;
+		c->irq_on = true;
+		c->state = CPU_RUNNABLE;
+		c->rng = s->seed * 0x100000001b3ULL + i;
+		splitmix64(&c->rng);
+		c->next_spec = s->cost.spec_interval ?
+			s->cost.spec_interval + sim_random(c) % s->cost.spec_interval :
+			PS_NEVER;
+	}
+	return s;
+}
+
+void sim_destroy(struct sim *s)
+{
+	struct event *e;
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->nr_cpus; i++) {
+		coro_destroy(&s->cpus[i].co);
+		free(s->cpus[i].tlb);
+		free(s->cpus[i].tlb_hand);
+	}
+	while ((e = s->free_events)) {
+		s->free_events = e->next_free;
+		free(e);
+	}
+	/* events still queued */
+	for (i = 0; i < (int)s->heap.n; i++)
+		if (s->heap.a[i].n->kind == HN_EVENT)
+			free(s->heap.a[i].n);
+	if (s->trace)
+		trace_discard(s->trace);
+	heap_free(&s->heap);
+	linetab_free(&s->lines);
+	phys_free_all(&s->phys);
+	free(s->cpus);
+	free(s);
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+static void process_event(struct sim *s, struct event *e, ps_t now);
+
+/*
+ * Give the processor to the earliest entity.  Called on the stack of the
+ * coroutine `from` (a CPU that has queued or parked itself, or the host).
+ * Returns when `from` is resumed.
+ */
+static void dispatch(struct sim *s, struct coro *from)
+{
+	for (;;) {
+		struct hnode *n;
+		struct sim_cpu *c;
+		ps_t key;
+
+		if (s->stop) {
+			s->cur = NULL;
+			if (from != &s->host)
+				coro_transfer(from, &s->host);
+			return;
+		}
+		n = heap_pop(&s->heap, &key);
+		if (!n) {
+			s->end = s->live_counted ? SIM_END_DEADLOCK : SIM_END_DONE;
+			s->stop = true;
+			continue;
+		}
+		if (s->time_limit && key > s->time_limit) {
+			heap_push(&s->heap, n, key);
+			s->end = SIM_END_TIME_LIMIT;
+			s->end_time = s->time_limit;
+			s->stop = true;
+			continue;
+		}
+		if (n->kind == HN_EVENT) {
+			process_event(s, (struct event *)n, key);
+			continue;
+		}
+		c = (struct sim_cpu *)n;
+		if (c->clock < key)
+			c->clock = key;
+		c->state = CPU_RUNNING;
+		s->cur = c;
+		if (&c->co != from)
+			coro_transfer(from, &c->co);
+		return;
+	}
+}
+
+void sim_sync_slow(struct sim_cpu *c)
+{
+	struct sim *s = c->sim;
+
+	c->state = CPU_RUNNABLE;
+	heap_push(&s->heap, &c->hn, c->clock);
+	dispatch(s, &c->co);
+}
+
+/* Park the running CPU.  wake is its timeout (PS_NEVER: none). */
+void sim_block(struct sim_cpu *c, enum cpu_state st, ps_t wake)
+{
+	struct sim *s = c->sim;
+
+	c->state = st;
+	if (wake != PS_NEVER)
+		heap_push(&s->heap, &c->hn, wake);
+	dispatch(s, &c->co);
+}
+
+/* Make a parked CPU runnable at `when` (no later than its own timeout). */
+void sim_wake(struct sim_cpu *c, ps_t when)
+{
+	struct heap *h = &c->sim->heap;
+
+	if (c->state == CPU_RUNNING || c->state == CPU_RUNNABLE)
+		return;
+	if (c->state == CPU_WAIT)
+		coh_wait_del(c);
+	c->state = CPU_RUNNABLE;
+	if (c->hn.pos != HEAP_NONE) {
+		if (when < h->a[c->hn.pos].key)
+			heap_update(h, &c->hn, when);
+	} else {
+		heap_push(h, &c->hn, when);
+	}
+}
+
+/* ---- IPIs and interrupts ----------------------------------------------- */
+
+static ps_t ipi_latency(const struct sim *s, const struct sim_cpu *a,
+			const struct sim_cpu *b)
+{
+	if (a->core == b->core)
+		return s->cost.ipi_smt;
+	if (a->socket == b->socket)
+		return s->cost.ipi_socket;
+	return s->cost.ipi_remote;
+}
+
+static struct event *event_new(struct sim *s)
+{
+	struct event *e = s->free_events;
+
+	if (e)
+		s->free_events = e->next_free;
+	else
+		e = calloc(1, sizeof(*e));
+	e->hn.kind = HN_EVENT;
+	e->hn.pos = HEAP_NONE;
+	return e;
+}
+
+/* Post an IPI from the running CPU; the ICR write itself is charged by the
+ * caller.  It reaches the target's local APIC after the topology latency. */
+void sim_send_ipi(struct sim_cpu *c, int dst, enum irq_vector v)
+{
+	struct sim *s = c->sim;
+	struct sim_cpu *t = &s->cpus[dst];
+	struct event *e = event_new(s);
+
+	e->type = EV_IPI;
+	e->src = c->id;
+	e->dst = dst;
+	e->vec = v;
+	e->time = c->clock + ipi_latency(s, c, t);
+	e->flow = ++s->flow_seq;
+	c->stats[STAT_IPIS]++;
+	if (s->trace)
+		trace_flow(s->trace, c->id, c->clock, e->flow, true);
+	heap_push(&s->heap, &e->hn, e->time);
+}
+
+static void process_event(struct sim *s, struct event *e, ps_t now)
+{
+	struct sim_cpu *t = &s->cpus[e->dst];
+
+	switch (e->type) {
+	case EV_IPI:
+		t->pending |= 1u << e->vec;
+		t->flow[e->vec] = e->flow;
+		if (t->irq_on)
+			sim_wake(t, now);
+		break;
+	}
+	e->next_free = s->free_events;
+	s->free_events = e;
+}
+
+static const char *const vector_name[NR_VECTORS] = {
+	[VEC_CALL_FUNCTION] = "irq:call_function",
+	[VEC_RESCHEDULE] = "irq:reschedule",
+	[VEC_HV_FLUSH] = "irq:hv_flush",
+};
+
+void sim_take_irqs(struct sim_cpu *c)
+{
+	struct sim *s = c->sim;
+
+	bool was_user = c->in_user;
+
+	while (c->pending && c->irq_on) {
+		enum irq_vector v = __builtin_ctz(c->pending);
+
+		c->pending &= ~(1u << v);
+		c->irq_on = false;
+		c->in_user = false;
+		if (s->trace) {
+			trace_begin(s->trace, c->id, c->clock, vector_name[v]);
+			trace_flow(s->trace, c->id, c->clock, c->flow[v], false);
+		}
+		sim_charge(c, s->cost.irq_entry);
+		if (c->hooks.irq[v])
+			c->hooks.irq[v](v);
+		sim_charge(c, s->cost.irq_exit);
+		if (s->trace)
+			trace_end(s->trace, c->id, c->clock);
+		c->irq_on = true;
+	}
+	c->in_user = was_user;
+}
+
+/* ---- the life of a CPU and of a run ------------------------------------ */
+
+static void cpu_entry(void *arg)
+{
+	struct sim_cpu *c = arg;
+	struct sim *s = c->sim;
+
+	if (c->main)
+		c->main(c->arg);
+	if (c->counted && --s->live_counted == 0) {
+		s->end = SIM_END_DONE;
+		s->end_time = c->clock;
+		s->stop = true;
+	}
+	/* Finished threads leave an idle CPU that still takes interrupts. */
+	for (;;) {
+		sim_sync(c);
+		sim_block(c, CPU_IDLE, PS_NEVER);
+	}
+}
+
+void sim_cpu_start(struct sim *s, int cpu, void (*fn)(void *), void *arg,
+		   void *kernel, bool counted)
+{
+	struct sim_cpu *c = &s->cpus[cpu];
+
+	c->main = fn;
+	c->arg = arg;
+	c->kernel = kernel;
+	c->counted = counted;
+	if (counted)
+		s->live_counted++;
+}
+
+enum sim_end sim_run(struct sim *s)
+{
+	int i;
+
+	sim_env_bind(s);
+	for (i = 0; i < s->nr_cpus; i++) {
+		struct sim_cpu *c = &s->cpus[i];
+		if (coro_init(&c->co, CPU_STACK_SIZE, cpu_entry, c)) {
+			sim_abort(s, "cannot map a stack for cpu %d", i);
+			return SIM_END_ABORT;
+		}
+		heap_push(&s->heap, &c->hn, 0);
+	}
+	s->end = SIM_END_DONE;
+	dispatch(s, &s->host);
+	if (!s->end_time) {
+		for (i = 0; i < s->nr_cpus; i++)
+			if (s->cpus[i].clock > s->end_time)
+				s->end_time = s->cpus[i].clock;
+	}
+	for (i = 0; i < s->nr_cpus; i++)
+		s->ops += s->cpus[i].ops;
+	return s->end;
+}
+
+void sim_abort(struct sim *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->abort_msg, sizeof(s->abort_msg), fmt, ap);
+	va_end(ap);
+	s->end = SIM_END_ABORT;
+	s->stop = true;
+	if (s->cur)
+		sim_block(s->cur, CPU_IDLE, PS_NEVER);	/* never returns */
+}
+
+void sim_stats(const struct sim *s, u64 out[NR_STATS])
+{
+	int i, k;
+
+	memset(out, 0, sizeof(u64) * NR_STATS);
+	for (i = 0; i < s->nr_cpus; i++)
+		for (k = 0; k < NR_STATS; k++)
+			out[k] += s->cpus[i].stats[k];
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mem.c - cache-line coherence and simulated physical memory.
+ *
+ * Coherence is an MSI-like directory over 64-byte lines keyed by address:
+ * each line has at most one owner (modified) or a set of sharers.  A load
+ * hits if the CPU holds the line; otherwise the line comes from the owner,
+ * or from a sharer (the LLC, or the other socket), or from DRAM.  A store or
+ * locked RMW needs the line exclusive: it pays for invalidating the farthest
+ * holder.  Ownership transfers of one line are serialised (`ready`), which is
+ * what makes contended atomics and false sharing cost what they cost.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "sim/sim.h"
+
+#define LINE_SHIFT 6
+
+static inline u32 line_hash(u64 tag, u32 cap)
+{
+	return (u32)((tag * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
+}
+
+int linetab_init(struct linetab *t, int nr_cpus)
+{
+	t->cap = 1 << 12;
+	t->used = 0;
+	t->words_per_line = (nr_cpus + 63) / 64;
+	t->slots = calloc(t->cap, sizeof(*t->slots));
+	t->sharers = calloc((size_t)t->cap * t->words_per_line, sizeof(u64));
+	return !t->slots || !t->sharers;
+}
+
+void linetab_free(struct linetab *t)
+{
+	free(t->slots);
+	free(t->sharers);
+}
+
+static void linetab_grow(struct linetab *t)
+{
+	struct linetab n = {
+		.cap = t->cap * 2,
+		.used = t->used,
+		.words_per_line = t->words_per_line,
+	};
+	u32 i, w = t->words_per_line;
+
+	n.slots = calloc(n.cap, sizeof(*n.slots));
+	n.sharers = calloc((size_t)n.cap * w, sizeof(u64));
+	for (i = 0; i < t->cap; i++) {
+		u32 j;
+		if (!t->slots[i].tag)
+			continue;
+		j = line_hash(t->slots[i].tag, n.cap);
+		while (n.slots[j].tag)
+			j = (j + 1) & (n.cap - 1);
+		n.slots[j] = t->slots[i];
+		memcpy(&n.sharers[(size_t)j * w], &t->sharers[(size_t)i * w],
+		       w * sizeof(u64));
+	}
+	linetab_free(t);
+	*t = n;
+}
+
+/* The directory entry of a line, created (uncached, in DRAM) on first use. */
+struct line *line_get(struct sim *s, u64 tag, u64 **sharers)
+{
+	struct linetab *t = &s->lines;
+	u32 i;
+
+	for (;;) {
+		i = line_hash(tag, t->cap);
+		while (t->slots[i].tag && t->slots[i].tag != tag)
+			i = (i + 1) & (t->cap - 1);
+		if (t->slots[i].tag)
+			break;
+		if ((t->used + 1) * 2 > t->cap) {
+			linetab_grow(t);
+			continue;
+		}
+		t->used++;
+		t->slots[i] = (struct line){ .tag = tag, .owner = -1 };
+		break;
+	}
+	*sharers = &t->sharers[(size_t)i * t->words_per_line];
+	return &t->slots[i];
+}
+
+static inline bool bit_test(const u64 *b, int i) { return b[i / 64] >> (i % 64) & 1; }
+static inline void bit_set(u64 *b, int i) { b[i / 64] |= 1ULL << (i % 64); }
+
+static ps_t transfer_cost(const struct sim *s, const struct sim_cpu *from,
+			  const struct sim_cpu *to)
+{
+	if (from->core == to->core)
+		return s->cost.smt;
+	if (from->socket == to->socket)
+		return s->cost.socket;
+	return s->cost.remote;
+}
+
+/* Start a transfer no earlier than a pending ownership change completes. */
+static inline ps_t queued(struct line *l, ps_t now, ps_t lat, bool exclusive,
+			  ps_t *done)
+{
+	ps_t start = l->ready > now ? l->ready : now;
+
+	*done = start + lat;
+	if (exclusive)
+		l->ready = *done;
+	return *done - now;
+}
+
+ps_t coh_load(struct sim_cpu *c, uintptr_t addr)
+{
+	struct sim *s = c->sim;
+	u64 *sh;
+	struct line *l = line_get(s, addr >> LINE_SHIFT, &sh);
+	ps_t lat, done;
+
+	if (l->owner == c->id || (l->owner < 0 && bit_test(sh, c->id)))
+		return s->cost.l1;
+	if (l->owner >= 0) {
+		/* modified elsewhere: the owner supplies it and keeps a copy */
+		struct sim_cpu *o = &s->cpus[l->owner];
+		lat = transfer_cost(s, o, c);
+		bit_set(sh, o->id);
+		l->sockets = 1u << o->socket;
+		l->owner = -1;
+	} else if (l->sockets & (1u << c->socket)) {
+		lat = s->cost.socket;		/* shared in this socket's LLC */
+	} else if (l->sockets) {
+		lat = s->cost.remote;
+	} else {
+		lat = s->cost.dram;
+	}
+	bit_set(sh, c->id);
+	l->sockets |= 1u << c->socket;
+	return queued(l, c->clock, lat, false, &done);
+}
+
+ps_t coh_store(struct sim_cpu *c, uintptr_t addr, bool rmw)
+{
+	struct sim *s = c->sim;
+	u64 *sh;
+	struct line *l = line_get(s, addr >> LINE_SHIFT, &sh);
+	ps_t extra = rmw ? s->cost.atomic : 0, lat, done;
+	u32 w;
+
+	if (l->owner == c->id)
+		return s->cost.l1 + extra;
+	if (l->owner >= 0) {
+		lat = transfer_cost(s, &s->cpus[l->owner], c);
+	} else {
+		/* invalidate every sharer; the farthest one bounds the cost */
+		bool others = false;
+		for (w = 0; w < s->lines.words_per_line && !others; w++)
+			others = sh[w] & ~(w == (u32)c->id / 64 ? 1ULL << (c->id % 64) : 0);
+		if (!others && bit_test(sh, c->id))
+			lat = s->cost.l1;		/* sole sharer: upgrade */
+		else if (!l->sockets)
+			lat = s->cost.dram;
+		else if (l->sockets & ~(1u << c->socket))
+			lat = s->cost.remote;
+		else
+			lat = s->cost.socket;
+	}
+	memset(sh, 0, s->lines.words_per_line * sizeof(u64));
+	l->owner = c->id;
+	l->sockets = 1u << c->socket;
+	/* spinners on this line will see the change */
+	while (l->waiters) {
+		struct sim_cpu *wt = &s->cpus[l->waiters - 1];
+		wt->woke_by_store = true;
+		sim_wake(wt, c->clock);		/* unlinks wt */
+	}
+	return queued(l, c->clock, lat, true, &done) + extra;
+}
+
+/* spin_wait list: by cpu id + 1, doubly linked through the CPUs. */
+void coh_wait_add(struct sim_cpu *c, uintptr_t addr)
+{
+	struct sim *s = c->sim;
+	u64 *sh;
+	struct line *l = line_get(s, addr >> LINE_SHIFT, &sh);
+
+	c->wait_line = addr >> LINE_SHIFT;
+	c->wait_prev = 0;
+	c->wait_next = l->waiters;
+	if (l->waiters)
+		s->cpus[l->waiters - 1].wait_prev = c->id + 1;
+	l->waiters = c->id + 1;
+}
+
+void coh_wait_del(struct sim_cpu *c)
+{
+	struct sim *s = c->sim;
+	u64 *sh;
+	struct line *l = line_get(s, c->wait_line, &sh);
+
+	if (c->wait_prev)
+		s->cpus[c->wait_prev - 1].wait_next = c->wait_next;
+	else
+		l->waiters = c->wait_next;
+	if (c->wait_next)
+		s->cpus[c->wait_next - 1].wait_prev = c->wait_prev;
+	c->wait_next = c->wait_prev = 0;
+	c->wait_line = 0;
+}
+
+/* ---- physical memory --------------------------------------------------- */
+
+int phys_init(struct phys *p, u64 nr_frames)
+{
+	u64 i;
+
+	p->nr_frames = nr_frames;
+	p->ram = mmap(NULL, nr_frames << PAGE_SHIFT, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p->ram == MAP_FAILED) {
+		p->ram = NULL;
+		return -1;
+	}
+	p->gen = calloc(nr_frames, sizeof(*p->gen));
+	p->state = calloc(nr_frames, 1);
+	p->walked = calloc(nr_frames, 1);
+	p->free = malloc(nr_frames * sizeof(*p->free));
+	/* pfn 0 is never handed out: 0 means "no page" to the kernel */
+	p->nr_free = 0;
+	for (i = nr_frames - 1; i >= 1; i--)
+		p->free[p->nr_free++] = i;
+	p->state[0] = FRAME_USED;
+	return 0;
+}
+
+void phys_free_all(struct phys *p)
+{
+	if (p->ram)
+		munmap(p->ram, p->nr_frames << PAGE_SHIFT);
+	free(p->gen);
+	free(p->state);
+	free(p->walked);
+	free(p->free);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Lowest free frames first and freed frames reused first (LIFO), so a use
+ * after free meets a reused frame as soon as possible. */
+u64 phys_alloc(struct sim *s)
+{
+	struct phys *p = &s->phys;
+	u64 pfn;
+
+	if (!p->nr_free)
+		return 0;
+	pfn = p->free[--p->nr_free];
+	p->state[pfn] = FRAME_USED;
+	memset(p->ram + (pfn << PAGE_SHIFT), 0, PAGE_SIZE);
+	return pfn;
+}
+
+void phys_release(struct sim *s, u64 pfn)
+{
+	struct phys *p = &s->phys;
+
+	if (!pfn || pfn >= p->nr_frames || p->state[pfn] != FRAME_USED) {
+		sim_violation(s->cur, "free of frame %llu that is not allocated",
+			      (unsigned long long)pfn);
+		return;
+	}
+	if (p->walked[pfn]) {
+		pwc_check_table_free(s, pfn);
+		p->walked[pfn] = 0;
+	}
+	p->state[pfn] = FRAME_FREE;
+	p->gen[pfn]++;
+	p->free[p->nr_free++] = pfn;
+}
+
+/* A kernel access through the direct map to a frame that is free. */
+void phys_check_access(struct sim_cpu *c, uintptr_t a, bool write)
+{
+	struct phys *p = &c->sim->phys;
+	u64 pfn = (a - (uintptr_t)p->ram) >> PAGE_SHIFT;
+
+	if (p->state[pfn] == FRAME_FREE)
+		sim_violation(c, "%s of freed frame %llu (offset 0x%llx) through the "
+			      "direct map: use after free",
+			      write ? "write" : "read", (unsigned long long)pfn,
+			      (unsigned long long)(a & (PAGE_SIZE - 1)));
+}
