@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kernel.h - the simulated kernel: one instance per machine (or per guest).
+ *
+ * This is protocol code: it includes env.h and nothing of any engine.  What
+ * Linux keeps in globals and per-CPU variables lives here in struct kernel,
+ * because one process may run several kernels (a host's guests).
+ */
+#ifndef PROTO_KERNEL_H
+#define PROTO_KERNEL_H
+
+#include "env.h"
+#include "x86.h"
+
+/* ---- protocols and mutants ---------------------------------------------- */
+enum protocol {
+	PROTO_BASELINE,		/* remote IPIs, wait, then local flush */
+	PROTO_CONCURRENT,	/* send, flush locally, wait; private TLB state */
+	PROTO_CONCURRENT_SHARED, /* same order, TLB state on one shared line */
+	PROTO_ASYNC,		/* remote acks on entry; params in the message */
+	PROTO_PV,		/* KVM: skip preempted vCPUs, flag FLUSH_TLB */
+	PROTO_HYPERV,		/* one hypercall flushes the other vCPUs */
+	PROTO_XEN,		/* Xen flush multicall */
+	NR_PROTOCOLS,
+};
+
+/* Deliberate bugs; each must be caught by a detector (docs/mutants.md). */
+enum mutant {
+	MUT_NONE = 0,
+	MUT_SKIP_LOCAL,		/* initiator never flushes its own TLB */
+	MUT_SKIP_ONE_REMOTE,	/* the highest-numbered target gets no IPI */
+	MUT_NO_WAIT,		/* initiator does not wait for acks */
+	MUT_RANGE_OFF_BY_ONE,	/* ranged flush stops one page short */
+	MUT_STALE_GEN_EARLY_OUT, /* ranged flush of an old request claims newest */
+	MUT_LAZY_SKIP_FREED_TABLES, /* lazy CPUs skipped even when tables freed */
+	MUT_ASYNC_FREED_TABLES,	/* async ack even when tables are freed */
+	MUT_NO_SWITCH_BARRIER,	/* switch_mm: no smp_mb between is_lazy and gen */
+	NR_MUTANTS,
+};
+
+struct protocol_desc {
+	const char *name;
+	const char *summary;
+	bool virt;		/* needs a hypervisor (guest protocol) */
+};
+struct mutant_desc {
+	const char *name;
+	const char *summary;
+};
+extern const struct protocol_desc protocols[NR_PROTOCOLS];
+extern const struct mutant_desc mutants[NR_MUTANTS];
+int protocol_by_name(const char *name);	/* -1 if unknown */
+int mutant_by_name(const char *name);	/* -1 if unknown */
+
+/* ---- spinlock ----------------------------------------------------------- */
+typedef struct { u32 locked; } spinlock_t;
+void spin_lock(spinlock_t *l);
+void spin_unlock(spinlock_t *l);
+
+/* ---- address spaces ------------------------------------------------------ */
+enum vma_kind { VMA_ANON, VMA_FILE_PRIVATE, VMA_FILE_SHARED };
+
+struct file {
+	u64 nr_pages;
+	u64 *pages;		/* page cache: pfn per page, 0 = not cached */
+	u8 *dirty;		/* written since the last writeback */
+	spinlock_t lock;
+};
+
+struct vma {
+	u64 start, end;
+	enum vma_kind kind;
+	bool writable;
+	struct file *file;
+	u64 pgoff;		/* file page of start */
+};
+
+#define MM_MAX_VMAS 8
+
+struct mm {
+	/* Written by every flush request: its own line. */
+	u64 tlb_gen ____cacheline_aligned;
+	/* CPUs that may hold translations: shared, its own lines. */
+	struct cpumask cpumask ____cacheline_aligned;
+	spinlock_t page_table_lock ____cacheline_aligned;
+	u64 pgd;		/* pfn of the PML4 */
+	u64 ctx_id;		/* never reused, unlike the pgd frame */
+	int nr_vmas;
+	struct vma vmas[MM_MAX_VMAS];
+	struct kernel *k;
+};
+
+/* ---- per-CPU TLB state (arch/x86 cpu_tlbstate) --------------------------- */
+#define TLB_NR_DYN_ASIDS 6
+
+struct tlb_context {
+	u64 ctx_id;
+	u64 tlb_gen;
+};
+
+/* Touched only by its CPU (except in PROTO_CONCURRENT_SHARED, where is_lazy
+ * lives here and remote CPUs read this line). */
+struct cpu_tlbstate {
+	struct mm *loaded_mm;
+	u16 loaded_mm_asid;
+	u16 next_asid;
+	bool is_lazy_shared;	/* is_lazy in the shared-line layout */
+	struct tlb_context ctxs[TLB_NR_DYN_ASIDS];
+} ____cacheline_aligned;
+
+/* Read by remote CPUs: on its own line (the concurrent series). */
+struct cpu_tlbstate_shared {
+	bool is_lazy;
+} ____cacheline_aligned;
+
+/* ---- cross-CPU calls (kernel/smp.c) --------------------------------------- */
+#define CSD_FLAG_LOCK	0x01
+#define CSD_TYPE_SYNC	0x10
+#define CSD_TYPE_ASYNC	0x20
+
+struct flush_tlb_info {
+	struct mm *mm;
+	u64 start, end;
+	u64 new_tlb_gen;
+	u32 stride_shift;
+	bool freed_tables;
+	u16 initiating_cpu;
+};
+#define TLB_FLUSH_ALL (~0ULL)
+
+typedef void (*smp_call_func_t)(void *info);
+
+struct csd {
+	struct csd *next;	/* lock-free list link */
+	u32 flags;
+	u16 src, dst;
+	smp_call_func_t func;
+	void *info;
+	/* async calls carry their parameters here, not by pointer */
+	struct flush_tlb_info payload;
+} ____cacheline_aligned;
+
+struct call_queue {
+	struct csd *first;
+} ____cacheline_aligned;
+
+/* ---- the kernel instance ------------------------------------------------- */
+struct kernel_opts {
+	enum protocol protocol;
+	enum mutant mutant;
+	u64 flush_ceiling;	/* pages; from the machine profile */
+	u64 watchdog_ns;	/* stuck-call report after this long */
+};
+
+struct kernel {
+	struct kernel_opts o;
+	int nr_cpus;
+	struct cpu_tlbstate *tlbstate;		/* [nr_cpus] */
+	struct cpu_tlbstate_shared *tlbstate_shared; /* [nr_cpus] */
+	struct call_queue *callq;		/* [nr_cpus] */
+	struct csd **csd;			/* [src] -> [dst], lazily */
+	struct flush_tlb_info *flush_info;	/* [nr_cpus], the initiator's */
+	struct mm init_mm;			/* kernel threads' mm */
+	u64 next_ctx_id;
+	u32 booted;
+	/* hypervisor-facing hooks for guest protocols (NULL on bare metal) */
+	const struct pv_ops *pv;
+};
+
+/* Allocation is set-up work, done by plain C before the machine starts. */
+struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o);
+void kernel_destroy(struct kernel *k);
+/* Per-CPU boot: registers interrupt and fault handlers, loads init_mm. */
+void kernel_cpu_boot(struct kernel *k);
+void kernel_empty_interrupt(enum irq_vector v);
+
+static inline struct kernel *K(void) { return this_kernel(); }
+static inline bool mutant(const struct kernel *k, enum mutant m)
+{ return k->o.mutant == m; }
+
+/* smp.c */
+void smp_call_function_many(struct kernel *k, const struct cpumask *mask,
+			    smp_call_func_t func, void *info, bool wait,
+			    bool run_local, bool async);
+void smp_call_interrupt(enum irq_vector v);
+
+/* tlb.c */
+void switch_mm(struct kernel *k, struct mm *next);
+void enter_lazy_tlb(struct kernel *k);
+void flush_tlb_mm_range(struct mm *mm, u64 start, u64 end, u32 stride_shift,
+			bool freed_tables);
+void flush_tlb_func(void *info);
+bool tlb_cpu_is_lazy(struct kernel *k, int cpu);
+
+/* mm.c */
+struct mm *mm_create(struct kernel *k);	/* set-up time, plain C */
+void mm_destroy(struct mm *mm);
+int mm_add_vma(struct mm *mm, u64 start, u64 end, enum vma_kind kind,
+	       bool writable, struct file *f, u64 pgoff);
+struct file *file_create(u64 nr_pages);
+int handle_page_fault(u64 va, bool write);
+int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len);
+int sys_munmap(struct mm *mm, u64 start, u64 len);
+int sys_mprotect(struct mm *mm, u64 start, u64 len, bool writable);
+int file_writeback(struct mm *mm, struct file *f);
+u64 user_read(u64 va);
+void user_write(u64 va, u64 v);
+
+#endif

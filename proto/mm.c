@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm.c - the memory-management paths that cause shootdowns: page faults,
+ * madvise(MADV_DONTNEED), munmap (which also frees page-table pages),
+ * mprotect, and writeback write-protecting dirty file pages.
+ *
+ * Page tables live in simulated physical memory and are changed only under
+ * mm->page_table_lock, with READ_ONCE/WRITE_ONCE/xchg so engines see every
+ * access.  What a zap unmaps is gathered (as mm/mmu_gather.c does) and freed
+ * only after the shootdown returns.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/kernel.h"
+#include "proto/mm.h"
+
+static pte_t *table_entry(u64 table_pfn, unsigned int idx)
+{
+	return (pte_t *)pfn_to_virt(table_pfn) + idx;
+}
+
+/* The PTE slot for va; with alloc, missing tables are allocated.  Caller
+ * holds page_table_lock. */
+static pte_t *pte_slot(struct mm *mm, u64 va, bool alloc)
+{
+	u64 t = mm->pgd;
+	int level;
+
+	for (level = PT_LEVELS; level > 1; level--) {
+		pte_t *e = table_entry(t, pt_index(va, level));
+		pte_t v = READ_ONCE(*e);
+
+		if (!pte_present(v)) {
+			u64 n;
+
+			if (!alloc)
+				return NULL;
+			n = alloc_page_pfn();
+			if (!n)
+				return NULL;
+			v = pfn_pte(n, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);
+			WRITE_ONCE(*e, v);
+		}
+		t = pte_pfn(v);
+	}
+	return table_entry(t, pt_index(va, 1));
+}
+
+struct mm *mm_create(struct kernel *k)
+{
+	struct mm *mm = aligned_alloc(SMP_CACHE_BYTES,
+				      (sizeof(*mm) + SMP_CACHE_BYTES - 1) &
+				      ~(size_t)(SMP_CACHE_BYTES - 1));
+
+	memset(mm, 0, sizeof(*mm));
+	mm->k = k;
+	mm->pgd = alloc_page_pfn();
+	mm->ctx_id = atomic_inc_return(&k->next_ctx_id);
+	return mm;
+}
+
+void mm_destroy(struct mm *mm)
+{
+	free(mm);
+}
+
+int mm_add_vma(struct mm *mm, u64 start, u64 end, enum vma_kind kind,
+	       bool writable, struct file *f, u64 pgoff)
+{
+	struct vma *v;
+
+	if (mm->nr_vmas == MM_MAX_VMAS || start >= end || start & ~PAGE_MASK ||
+	    end > USER_VA_TOP)
+		return -1;
+	v = &mm->vmas[mm->nr_vmas++];
+	*v = (struct vma){ .start = start, .end = end, .kind = kind,
+			   .writable = writable, .file = f, .pgoff = pgoff };
+	return 0;
+}
+
+struct file *file_create(u64 nr_pages)
+{
+	struct file *f = calloc(1, sizeof(*f));
+
+	f->nr_pages = nr_pages;
+	f->pages = calloc(nr_pages, sizeof(*f->pages));
+	f->dirty = calloc(nr_pages, 1);
+	return f;
+}
+
+static struct vma *find_vma(struct mm *mm, u64 va)
+{
+	int i;
+
+	for (i = 0; i < mm->nr_vmas; i++)
+		if (va >= mm->vmas[i].start && va < mm->vmas[i].end)
+			return &mm->vmas[i];
+	return NULL;
+}
+
+struct mm *current_mm(void)
+{
+	struct kernel *k = K();
+
+	return READ_ONCE(k->tlbstate[smp_processor_id()].loaded_mm);
+}
+
+/* The page-cache page for file page idx, read in on first use. */
+static u64 file_page(struct file *f, u64 idx)
+{
+	u64 pfn;
+
+	spin_lock(&f->lock);
+	pfn = READ_ONCE(f->pages[idx]);
+	if (!pfn) {
+		pfn = alloc_page_pfn();
+		/* "read from disk": the file's content is its page index */
+		*(u64 *)pfn_to_virt(pfn) = file_content(idx);
+		WRITE_ONCE(f->pages[idx], pfn);
+	}
+	spin_unlock(&f->lock);
+	return pfn;
+}
+
+static u64 copy_page(u64 from)
+{
+	u64 to = alloc_page_pfn();
+
+	if (to)
+		memcpy(pfn_to_virt(to), pfn_to_virt(from), PAGE_SIZE);
+	return to;
+}
+
+/*
+ * The page fault handler.  Returns 0 when the access can be retried, non-zero
+ * for SIGSEGV.
+ */
+int handle_page_fault(u64 va, bool write)
+{
+	struct mm *mm = current_mm();
+	struct vma *v = mm ? find_vma(mm, va) : NULL;
+	u64 flags = _PAGE_PRESENT | _PAGE_USER, pfn, idx;
+	pte_t *slot, old;
+	int ret = 0;
+
+	if (!v || (write && !v->writable))
+		return -1;
+	idx = v->pgoff + ((va - v->start) >> PAGE_SHIFT);
+	spin_lock(&mm->page_table_lock);
+	slot = pte_slot(mm, va, true);
+	if (!slot) {
+		ret = -1;
+		goto out;
+	}
+	old = READ_ONCE(*slot);
+	if (pte_present(old) && (!write || pte_write(old)))
+		goto out;			/* another CPU fixed it */
+
+	switch (v->kind) {
+	case VMA_ANON:
+		pfn = pte_present(old) ? pte_pfn(old) : alloc_page_pfn();
+		if (v->writable)
+			flags |= _PAGE_RW;
+		break;
+	case VMA_FILE_PRIVATE:
+		pfn = file_page(v->file, idx);
+		if (write) {
+			/* copy-on-write of the page-cache page (or keep our
+			 * private copy when write-protection was lifted) */
+			if (!pte_present(old) || pte_pfn(old) == pfn)
+				pfn = copy_page(pfn);
+			else
+				pfn = pte_pfn(old);
+			flags |= _PAGE_RW | _PAGE_DIRTY;
+		}
+		break;
+	case VMA_FILE_SHARED:
+	default:
+		pfn = file_page(v->file, idx);
+		if (write) {
+			/* page_mkwrite: the page is dirty until written back */
+			WRITE_ONCE(v->file->dirty[idx], 1);
+			flags |= _PAGE_RW | _PAGE_DIRTY;
+		}
+		break;
+	}
+	if (!pfn) {
+		ret = -1;
+		goto out;
+	}
+	WRITE_ONCE(*slot, pfn_pte(pfn, flags));
+out:
+	spin_unlock(&mm->page_table_lock);
+	return ret;
+}
+
+/* ---- unmapping ----------------------------------------------------------- */
+
+/* Is this frame the mapping's own (freed on unmap), or the page cache's? */
+static bool frame_is_private(struct vma *v, u64 va, u64 pfn)
+{
+	u64 idx;
+
+	if (v->kind == VMA_ANON)
+		return true;
+	if (v->kind == VMA_FILE_SHARED)
+		return false;
+	idx = v->pgoff + ((va - v->start) >> PAGE_SHIFT);
+	return READ_ONCE(v->file->pages[idx]) != pfn;
+}
+
+/* Clear the PTEs of [start, end) and gather what they mapped. */
+static void zap_range(struct mm *mm, struct mmu_gather *tlb, u64 start, u64 end)
+{
+	u64 va;
+
+	for (va = start; va < end; va += PAGE_SIZE) {
+		struct vma *v = find_vma(mm, va);
+		pte_t *slot = pte_slot(mm, va, false);
+		pte_t old;
+
+		if (!slot)
+			continue;
+		old = xchg(slot, (pte_t)0);	/* ptep_get_and_clear */
+		if (!pte_present(old))
+			continue;
+		tlb_gather_range(tlb, va);
+		if (v && frame_is_private(v, va, pte_pfn(old)))
+			tlb_gather_page(tlb, pte_pfn(old));
+	}
+}
+
+/* Unhook the last-level tables of every 2 MiB region wholly inside
+ * [start, end): their pages go to the gather, to be freed after the flush. */
+static void free_pt_tables(struct mm *mm, struct mmu_gather *tlb, u64 start, u64 end)
+{
+	u64 r;
+
+	for (r = (start + PMD_SIZE - 1) & PMD_MASK; r + PMD_SIZE <= end; r += PMD_SIZE) {
+		u64 t = mm->pgd;
+		pte_t *e = NULL, v;
+		int level;
+
+		for (level = PT_LEVELS; level > 2; level--) {
+			v = READ_ONCE(*table_entry(t, pt_index(r, level)));
+			if (!pte_present(v))
+				break;
+			t = pte_pfn(v);
+		}
+		if (level > 2)
+			continue;
+		e = table_entry(t, pt_index(r, 2));
+		v = xchg(e, (pte_t)0);
+		if (pte_present(v)) {
+			tlb_gather_table(tlb, pte_pfn(v));
+			tlb_gather_range(tlb, r);
+			tlb_gather_range(tlb, r + PMD_SIZE - PAGE_SIZE);
+		}
+	}
+}
+
+int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len)
+{
+	struct mmu_gather tlb;
+
+	env->syscall();
+	tlb_gather_init(&tlb, mm);
+	spin_lock(&mm->page_table_lock);
+	zap_range(mm, &tlb, start, start + len);
+	spin_unlock(&mm->page_table_lock);
+	tlb_finish_mmu(&tlb);
+	return 0;
+}
+
+int sys_munmap(struct mm *mm, u64 start, u64 len)
+{
+	struct mmu_gather tlb;
+
+	env->syscall();
+	tlb_gather_init(&tlb, mm);
+	spin_lock(&mm->page_table_lock);
+	zap_range(mm, &tlb, start, start + len);
+	free_pt_tables(mm, &tlb, start, start + len);
+	spin_unlock(&mm->page_table_lock);
+	tlb_finish_mmu(&tlb);
+	return 0;
+}
+
+/* Write-protect [start, end): mprotect(PROT_READ) and writeback both. */
+static void wrprotect_range(struct mm *mm, struct mmu_gather *tlb, u64 start, u64 end)
+{
+	u64 va;
+
+	for (va = start; va < end; va += PAGE_SIZE) {
+		pte_t *slot = pte_slot(mm, va, false);
+		pte_t old;
+
+		if (!slot)
+			continue;
+		old = READ_ONCE(*slot);
+		if (!pte_present(old) || !pte_write(old))
+			continue;
+		WRITE_ONCE(*slot, old & ~(_PAGE_RW | _PAGE_DIRTY));
+		tlb_gather_range(tlb, va);
+	}
+}
+
+int sys_mprotect(struct mm *mm, u64 start, u64 len, bool writable)
+{
+	struct mmu_gather tlb;
+	int i;
+
+	env->syscall();
+	tlb_gather_init(&tlb, mm);
+	spin_lock(&mm->page_table_lock);
+	for (i = 0; i < mm->nr_vmas; i++)
+		if (mm->vmas[i].start <= start && start + len <= mm->vmas[i].end)
+			mm->vmas[i].writable = writable;
+	if (!writable)
+		wrprotect_range(mm, &tlb, start, start + len);
+	spin_unlock(&mm->page_table_lock);
+	tlb_finish_mmu(&tlb);
+	return 0;
+}
+
+/*
+ * Write back the dirty pages of f mapped shared in mm: clean each page and
+ * write-protect its PTE so the next write faults and dirties it again.  Like
+ * page_mkclean(), one page at a time, each with its own flush.
+ */
+int file_writeback(struct mm *mm, struct file *f)
+{
+	int i, n = 0;
+
+	for (i = 0; i < mm->nr_vmas; i++) {
+		struct vma *v = &mm->vmas[i];
+		u64 idx;
+
+		if (v->kind != VMA_FILE_SHARED || v->file != f)
+			continue;
+		for (idx = 0; idx < (v->end - v->start) >> PAGE_SHIFT; idx++) {
+			struct mmu_gather tlb;
+			u64 va = v->start + (idx << PAGE_SHIFT);
+
+			if (!READ_ONCE(f->dirty[v->pgoff + idx]))
+				continue;
+			tlb_gather_init(&tlb, mm);
+			spin_lock(&mm->page_table_lock);
+			WRITE_ONCE(f->dirty[v->pgoff + idx], 0);
+			wrprotect_range(mm, &tlb, va, va + PAGE_SIZE);
+			spin_unlock(&mm->page_table_lock);
+			tlb_finish_mmu(&tlb);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* ---- user memory ----------------------------------------------------------- */
+
+u64 user_read(u64 va)
+{
+	u64 v = 0;
+
+	if (env->user_access(va, &v, false))
+		env->report("user read of an unmapped address (SIGSEGV)");
+	return v;
+}
+
+void user_write(u64 va, u64 v)
+{
+	if (env->user_access(va, &v, true))
+		env->report("user write to an unmapped address (SIGSEGV)");
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * workload.h - scripted user programs that run on the simulated machine, and
+ * the runner that builds a machine, boots a kernel, runs one workload and
+ * collects its results.
+ */
+#ifndef WORK_WORKLOAD_H
+#define WORK_WORKLOAD_H
+
+#include "proto/kernel.h"
+#include "proto/mm.h"
+#include "sim/profile.h"
+
+struct wl_ctx;
+
+enum wl_metric {
+	METRIC_NS_PER_ITER,	/* latency of the initiating thread's loop */
+	METRIC_OPS_PER_SEC,	/* throughput of all threads */
+};
+
+struct workload {
+	const char *name;
+	const char *summary;
+	enum wl_metric metric;
+	u64 default_iters;	/* per measured thread */
+	/* Runs on thread 0's CPU inside the machine before the others
+	 * start: create the address space, files, mappings. */
+	void (*setup)(struct wl_ctx *c);
+	/* The body of thread t (0 = the initiating thread). */
+	void (*thread)(struct wl_ctx *c, int t);
+	/* Threads that the run waits for: all, or just thread 0. */
+	bool only_thread0_counted;
+};
+
+extern const struct workload *const workloads[];
+const struct workload *workload_by_name(const char *name);
+
+struct run_config {
+	const struct workload *wl;
+	enum protocol protocol;
+	enum mutant mutant;
+	struct profile prof;
+	int cpus;
+	int threads;		/* 0: one per CPU */
+	int lazy;		/* other threads that mostly sleep (lazy CPUs) */
+	u64 iters;		/* 0: the workload's default */
+	u64 seed;
+	const char *trace_path;	/* NULL: none */
+	bool quiet;		/* do not print violations */
+};
+
+struct run_result {
+	double ns_per_iter;	/* initiator, simulated */
+	double ops_per_sec;	/* simulated throughput, 0 if not measured */
+	u64 iters;
+	u64 stats[NR_STATS];
+	u64 violations;
+	u64 sim_ops;
+	u64 sim_ns;		/* simulated time of the run */
+	double wall_s;
+	int exit_code;		/* 0 ok, 1 violation or failure, 3 internal */
+	char failure[320];	/* why exit_code is 1 or 3 */
+};
+
+/* Shared state of one run; the workload's own state goes in wl_data. */
+struct wl_ctx {
+	const struct run_config *rc;
+	struct kernel *k;
+	struct mm *mm;
+	struct file *file;
+	int threads;
+	u64 iters;
+	u32 ready ____cacheline_aligned;	/* setup done */
+	u64 t_start, t_end;			/* measured window, ns */
+	u64 ops ____cacheline_aligned;		/* throughput counter */
+	void *wl_data;
+};
+
+int run_once(const struct run_config *rc, struct run_result *res);
+
+/* Helpers for workload bodies. */
+void wl_spin_forever(struct wl_ctx *c);		/* busy user thread */
+void wl_lazy_forever(struct wl_ctx *c);		/* mostly-sleeping thread */
+u64 wl_region(int idx);				/* base of a 1 GiB region */
+void wl_measure_begin(struct wl_ctx *c);
+void wl_measure_end(struct wl_ctx *c, u64 iters);
+
+#endif
