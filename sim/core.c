@@ -165,22 +165,25 @@ static void process_event(struct sim *s, struct event *e, ps_t now);
 /*
  * Give the processor to the earliest entity.  Called on the stack of the
  * coroutine `from` (a CPU that has queued or parked itself, or the host).
+ * n/key: an entity already taken off the heap to start with, or NULL.
  * Returns when `from` is resumed.
  */
-static void dispatch(struct sim *s, struct coro *from)
+static void dispatch_from(struct sim *s, struct coro *from, struct hnode *n,
+			  ps_t key)
 {
-	for (;;) {
-		struct hnode *n;
+	for (;; n = NULL) {
 		struct sim_cpu *c;
-		ps_t key;
 
 		if (s->stop) {
+			if (n)
+				heap_push(&s->heap, n, key);
 			s->cur = NULL;
 			if (from != &s->host)
 				coro_transfer(from, &s->host);
 			return;
 		}
-		n = heap_pop(&s->heap, &key);
+		if (!n)
+			n = heap_pop(&s->heap, &key);
 		if (!n) {
 			s->end = s->live_counted ? SIM_END_DEADLOCK : SIM_END_DONE;
 			s->stop = true;
@@ -208,13 +211,21 @@ static void dispatch(struct sim *s, struct coro *from)
 	}
 }
 
+static void dispatch(struct sim *s, struct coro *from)
+{
+	dispatch_from(s, from, NULL, 0);
+}
+
+/* Something is due before this CPU: swap places with it in one sift. */
 void sim_sync_slow(struct sim_cpu *c)
 {
 	struct sim *s = c->sim;
+	struct hnode *n;
+	ps_t key;
 
 	c->state = CPU_RUNNABLE;
-	heap_push(&s->heap, &c->hn, c->clock);
-	dispatch(s, &c->co);
+	n = heap_replace_top(&s->heap, &c->hn, c->clock, &key);
+	dispatch_from(s, &c->co, n, key);
 }
 
 /* Park the running CPU.  wake is its timeout (PS_NEVER: none). */

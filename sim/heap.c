@@ -66,7 +66,11 @@ void heap_push(struct heap *h, struct hnode *n, ps_t key)
 		h->cap *= 2;
 		h->a = realloc(h->a, h->cap * sizeof(*h->a));
 	}
-	h->a[h->n] = (struct heap_slot){ .key = key, .seq = h->seq++, .n = n };
+	h->a[h->n] = (struct heap_slot){
+		.key = key,
+		.tie = (u64)n->kind << HEAP_TIE_KIND_SHIFT | h->seq++,
+		.n = n,
+	};
 	n->pos = h->n++;
 	sift_up(h, n->pos);
 }
@@ -109,9 +113,26 @@ void heap_update(struct heap *h, struct hnode *n, ps_t key)
 	ps_t old = h->a[i].key;
 
 	h->a[i].key = key;
-	h->a[i].seq = h->seq++;
+	h->a[i].tie = (u64)n->kind << HEAP_TIE_KIND_SHIFT | h->seq++;
 	if (key < old)
 		sift_up(h, i);
 	else
 		sift_down(h, i);
+}
+
+struct hnode *heap_replace_top(struct heap *h, struct hnode *n, ps_t key,
+			       ps_t *top_key)
+{
+	struct hnode *top = h->a[0].n;
+
+	*top_key = h->a[0].key;
+	top->pos = HEAP_NONE;
+	h->a[0] = (struct heap_slot){
+		.key = key,
+		.tie = (u64)n->kind << HEAP_TIE_KIND_SHIFT | h->seq++,
+		.n = n,
+	};
+	n->pos = 0;
+	sift_down(h, 0);
+	return top;
 }

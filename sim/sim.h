@@ -34,7 +34,7 @@ struct hnode {
 
 struct heap_slot {
 	ps_t key;
-	u64 seq;		/* insertion order: FIFO among equal keys */
+	u64 tie;		/* kind << 63 | insertion order */
 	struct hnode *n;
 };
 
@@ -51,15 +51,16 @@ struct hnode *heap_pop(struct heap *h, ps_t *key);
 void heap_remove(struct heap *h, struct hnode *n);
 /* Move n (in the heap) to an earlier or later key. */
 void heap_update(struct heap *h, struct hnode *n, ps_t key);
+/* Pop the top and push n in one sift: the running CPU yielding. */
+struct hnode *heap_replace_top(struct heap *h, struct hnode *n, ps_t key,
+			       ps_t *top_key);
+
+#define HEAP_TIE_KIND_SHIFT 63
 
 static inline bool heap_slot_before(const struct heap_slot *a,
 				    const struct heap_slot *b)
 {
-	if (a->key != b->key)
-		return a->key < b->key;
-	if (a->n->kind != b->n->kind)
-		return a->n->kind < b->n->kind;
-	return a->seq < b->seq;
+	return a->key < b->key || (a->key == b->key && a->tie < b->tie);
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -277,7 +278,7 @@ static inline void sim_sync(struct sim_cpu *c)
 
 	if (unlikely(h->n && (h->a[0].key < c->clock ||
 			      (h->a[0].key == c->clock &&
-			       h->a[0].n->kind == HN_EVENT))))
+			       !(h->a[0].tie >> HEAP_TIE_KIND_SHIFT)))))
 		sim_sync_slow(c);
 	if (unlikely(c->pending && c->irq_on))
 		sim_take_irqs(c);

@@ -1,0 +1,20 @@
+#!/bin/sh
+# make bench: the engine's figures.  Speed targets are met here, never in
+# timed tests.  Usage: scripts/bench.sh BUILD_DIR
+set -e
+O=${1:-build}
+echo "== simulator engine: simulated primitive ops per second of wall time =="
+echo "   (targets: >= 20 M ops/s at 64 CPUs on one core; 1024 CPUs >= half of 4)"
+"$O/bench/engine" default
+for b in "$O"/bench/*; do
+	case "$b" in */engine) continue ;; esac
+	[ -x "$b" ] || continue
+	echo
+	"$b"
+done
+echo
+echo "== whole runs (simulated result, wall time) =="
+for n in 4 64 1024; do
+	"$O/shootdown" run --workload madv-touch --protocol concurrent --cpus "$n" \
+		--iters 50 --json | sed -n 's/.*"cpus":\([0-9]*\).*"ns_per_iter":\([0-9.]*\).*"sim_ops":\([0-9]*\).*"wall_s":\([0-9.]*\).*/madv-touch concurrent \1 cpus: \2 ns\/iter, \3 sim ops, \4 s wall/p'
+done
