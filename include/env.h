@@ -140,6 +140,17 @@ struct env_ops {
 	void (*page_free)(u64 pfn);
 	void *(*phys_to_virt)(u64 pfn);
 
+	/* Paravirtual interfaces (return -1 on bare metal: no hypervisor). */
+	/* Register this vCPU's steal-time `preempted` byte with the host. */
+	int (*pv_steal_time)(u8 *preempted);
+	/* A flush hypercall (include/hypercall.h): the host flushes the
+	 * vCPUs the input names.  Returns when running targets are flushed;
+	 * 0, or -1 if the hypercall failed or there is no hypervisor. */
+	int (*hypercall_flush)(int nr /* enum hypercall_nr */, const void *input);
+	/* Has `cpu` had interrupts enabled at some point since since_ns (or
+	 * now)?  The quiescent state of RCU-sched, as its tick would see it. */
+	bool (*irqs_on_since)(int cpu, u64 since_ns);
+
 	/* Annotations: free of cost, no scheduling point. */
 	void (*stat)(enum env_stat s, u64 n);
 	/* The kernel has finished a shootdown of [start, end) in the address

@@ -47,6 +47,22 @@ const struct mutant_desc mutants[NR_MUTANTS] = {
 		"is_lazy and reading tlb_gen (a TSO-only bug)" },
 };
 
+const char *const table_free_names[NR_TABLE_FREE] = {
+	[TABLE_FREE_IPI] = "ipi",
+	[TABLE_FREE_RCU] = "rcu",
+	[TABLE_FREE_SYNC_ONE] = "sync-one",
+};
+
+int table_free_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NR_TABLE_FREE; i++)
+		if (!strcmp(name, table_free_names[i]))
+			return i;
+	return -1;
+}
+
 int protocol_by_name(const char *name)
 {
 	int i;
@@ -105,6 +121,9 @@ struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o)
 	k->tlbstate_shared = zalloc_aligned(sizeof(*k->tlbstate_shared) * nr_cpus);
 	k->callq = zalloc_aligned(sizeof(*k->callq) * nr_cpus);
 	k->flush_info = zalloc_aligned(sizeof(*k->flush_info) * nr_cpus);
+	k->steal = zalloc_aligned(sizeof(*k->steal) * nr_cpus);
+	k->hv_input = aligned_alloc(4096, 4096 * (size_t)nr_cpus);
+	k->rcu = zalloc_aligned(sizeof(*k->rcu) * nr_cpus);
 	k->csd = calloc(nr_cpus, sizeof(*k->csd));
 	/* Descriptor rows: calloc'd memory is backed only where touched, so
 	 * the nr_cpus^2 matrix costs memory only for CPUs that send. */
@@ -127,6 +146,9 @@ void kernel_destroy(struct kernel *k)
 	free(k->tlbstate_shared);
 	free(k->callq);
 	free(k->flush_info);
+	free(k->steal);
+	free(k->hv_input);
+	free(k->rcu);
 	free(k);
 }
 
@@ -144,6 +166,8 @@ void kernel_cpu_boot(struct kernel *k)
 	env->irq_register(VEC_CALL_FUNCTION, smp_call_interrupt);
 	env->irq_register(VEC_RESCHEDULE, kernel_empty_interrupt);
 	env->fault_register(handle_page_fault);
+	/* a guest shares its steal time; on bare metal this fails, harmlessly */
+	env->pv_steal_time(&k->steal[me].preempted);
 	if (me == 0) {
 		WRITE_ONCE(k->init_mm.pgd, alloc_page_pfn());
 		smp_store_release(&k->booted, 1u);

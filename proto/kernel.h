@@ -144,10 +144,41 @@ struct call_queue {
 	struct csd *first;
 } ____cacheline_aligned;
 
+/* ---- paravirtual state ----------------------------------------------------- */
+#define KVM_VCPU_PREEMPTED	0x01
+#define KVM_VCPU_FLUSH_TLB	0x02
+
+/* The steal-time record a KVM guest shares with its host, one per vCPU. */
+struct kvm_steal_time {
+	u64 steal;
+	u32 version;
+	u32 flags;
+	u8 preempted;
+	u8 pad[47];
+} ____cacheline_aligned;
+
+/* ---- page-table freeing ------------------------------------------------------ */
+enum table_free {
+	TABLE_FREE_IPI,		/* right after the shootdown returns */
+	TABLE_FREE_RCU,		/* after a grace period, batched */
+	TABLE_FREE_SYNC_ONE,	/* after an empty IPI to all CPUs, waited on */
+	NR_TABLE_FREE,
+};
+extern const char *const table_free_names[NR_TABLE_FREE];
+int table_free_by_name(const char *name);
+
+#define RCU_BATCH_MAX 64
+struct rcu_table_batch {
+	u64 since_ns;		/* the grace period starts after this */
+	int n;
+	u64 pfns[RCU_BATCH_MAX];
+} ____cacheline_aligned;
+
 /* ---- the kernel instance ------------------------------------------------- */
 struct kernel_opts {
 	enum protocol protocol;
 	enum mutant mutant;
+	enum table_free table_free;
 	u64 flush_ceiling;	/* pages; from the machine profile */
 	u64 watchdog_ns;	/* stuck-call report after this long */
 };
@@ -163,8 +194,9 @@ struct kernel {
 	struct mm init_mm;			/* kernel threads' mm */
 	u64 next_ctx_id;
 	u32 booted;
-	/* hypervisor-facing hooks for guest protocols (NULL on bare metal) */
-	const struct pv_ops *pv;
+	struct kvm_steal_time *steal;		/* [nr_cpus] */
+	u8 (*hv_input)[4096];			/* [nr_cpus] hypercall pages */
+	struct rcu_table_batch *rcu;		/* [nr_cpus] */
 };
 
 /* Allocation is set-up work, done by plain C before the machine starts. */
@@ -185,12 +217,25 @@ void smp_call_function_many(struct kernel *k, const struct cpumask *mask,
 void smp_call_interrupt(enum irq_vector v);
 
 /* tlb.c */
+void native_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
+			    struct flush_tlb_info *info);
+void flush_local_irqs_off(struct kernel *k, struct flush_tlb_info *info);
 void switch_mm(struct kernel *k, struct mm *next);
 void enter_lazy_tlb(struct kernel *k);
 void flush_tlb_mm_range(struct mm *mm, u64 start, u64 end, u32 stride_shift,
 			bool freed_tables);
 void flush_tlb_func(void *info);
 bool tlb_cpu_is_lazy(struct kernel *k, int cpu);
+
+/* pv.c: guest flush protocols (targets already exclude lazy CPUs) */
+void pv_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
+			struct flush_tlb_info *info);
+void hyperv_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
+			    struct flush_tlb_info *info);
+void xen_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
+			 struct flush_tlb_info *info);
+int hv_fill_gva_list(u64 *list, int max, u64 start, u64 end);
+int hv_fill_vpset(void *vpset, const struct cpumask *m, int nr_cpus);
 
 /* mm.c */
 struct mm *mm_create(struct kernel *k);	/* set-up time, plain C */
@@ -201,6 +246,7 @@ struct file *file_create(u64 nr_pages);
 int handle_page_fault(u64 va, bool write);
 int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len);
 int sys_munmap(struct mm *mm, u64 start, u64 len);
+int sys_populate(struct mm *mm, u64 start, u64 len);
 int sys_mprotect(struct mm *mm, u64 start, u64 len, bool writable);
 int file_writeback(struct mm *mm, struct file *f);
 u64 user_read(u64 va);

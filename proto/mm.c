@@ -273,6 +273,32 @@ int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len)
 	return 0;
 }
 
+/* mmap(MAP_POPULATE) / MADV_POPULATE_WRITE on anonymous memory: map every
+ * page of [start, start + len) without taking faults. */
+int sys_populate(struct mm *mm, u64 start, u64 len)
+{
+	u64 va;
+	int ret = 0;
+
+	env->syscall();
+	spin_lock(&mm->page_table_lock);
+	for (va = start; va < start + len; va += PAGE_SIZE) {
+		pte_t *slot = pte_slot(mm, va, true);
+		u64 pfn;
+
+		if (!slot || pte_present(READ_ONCE(*slot)))
+			continue;
+		pfn = alloc_page_pfn();
+		if (!pfn) {
+			ret = -1;
+			break;
+		}
+		WRITE_ONCE(*slot, pfn_pte(pfn, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER));
+	}
+	spin_unlock(&mm->page_table_lock);
+	return ret;
+}
+
 int sys_munmap(struct mm *mm, u64 start, u64 len)
 {
 	struct mmu_gather tlb;
@@ -355,6 +381,51 @@ int file_writeback(struct mm *mm, struct file *f)
 		}
 	}
 	return n;
+}
+
+/* Gather every page-table page below table t (level), and t itself. */
+static void gather_tables(struct mmu_gather *tlb, u64 t, int level)
+{
+	int i;
+
+	if (level > 1) {
+		for (i = 0; i < PTRS_PER_TABLE; i++) {
+			pte_t e = READ_ONCE(*table_entry(t, i));
+			if (pte_present(e))
+				gather_tables(tlb, pte_pfn(e), level - 1);
+		}
+	}
+	tlb_gather_table(tlb, t);
+}
+
+/*
+ * exit_mmap: unmap everything, free every page-table page.  The caller has
+ * switched away; CPUs that still hold it lazily are flushed (tables freed).
+ */
+void mm_exit(struct mm *mm)
+{
+	struct mmu_gather tlb;
+	int i;
+
+	tlb_gather_init(&tlb, mm);
+	spin_lock(&mm->page_table_lock);
+	for (i = 0; i < mm->nr_vmas; i++) {
+		struct vma *v = &mm->vmas[i];
+		u64 va;
+
+		for (va = v->start; va < v->end; va += PMD_SIZE) {
+			/* skip 2 MiB regions without a page table */
+			u64 end = va + PMD_SIZE < v->end ? va + PMD_SIZE : v->end;
+			if (pte_slot(mm, va, false))
+				zap_range(mm, &tlb, va, end);
+		}
+	}
+	tlb_gather_range(&tlb, 0);
+	tlb_gather_range(&tlb, USER_VA_TOP - PAGE_SIZE);
+	spin_unlock(&mm->page_table_lock);
+	/* the PML4 and everything under it */
+	gather_tables(&tlb, mm->pgd, PT_LEVELS);
+	tlb_finish_mmu(&tlb);
 }
 
 /* ---- user memory ----------------------------------------------------------- */

@@ -28,6 +28,9 @@ void tlb_gather_table(struct mmu_gather *tlb, u64 pfn);
 /* Flush what was gathered, then free it (tables by the table-free policy). */
 void tlb_flush_mmu(struct mmu_gather *tlb);
 void tlb_finish_mmu(struct mmu_gather *tlb);
+void tlb_table_rcu_poll(struct kernel *k, bool force);
+/* Tear down an address space that no CPU runs any more (process exit). */
+void mm_exit(struct mm *mm);
 
 struct mm *current_mm(void);
 

@@ -235,7 +235,7 @@ static void select_targets(struct kernel *k, const struct cpumask *cpus,
 		__cpumask_clear_cpu(last, out);
 }
 
-static void flush_local_irqs_off(struct kernel *k, struct flush_tlb_info *info)
+void flush_local_irqs_off(struct kernel *k, struct flush_tlb_info *info)
 {
 	unsigned long flags;
 
@@ -246,26 +246,40 @@ static void flush_local_irqs_off(struct kernel *k, struct flush_tlb_info *info)
 	local_irq_restore(flags);
 }
 
+/* Send, flush locally while the IPIs fly, wait (targets may include me). */
+void native_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
+			    struct flush_tlb_info *info)
+{
+	struct cpumask t = *targets;
+
+	if (mutant(k, MUT_SKIP_LOCAL))
+		__cpumask_clear_cpu(smp_processor_id(), &t);
+	smp_call_function_many(k, &t, flush_tlb_func, info,
+			       !mutant(k, MUT_NO_WAIT), true, false);
+}
+
 /* Flush every CPU of cpus (the initiator included when it is in the set). */
 static void flush_tlb_multi(struct kernel *k, const struct cpumask *cpus,
 			    struct flush_tlb_info *info)
 {
 	int me = smp_processor_id();
-	bool wait = !mutant(k, MUT_NO_WAIT), local;
+	bool wait = !mutant(k, MUT_NO_WAIT);
 	struct cpumask targets;
 
 	select_targets(k, cpus, info, &targets);
-	local = __cpumask_test_cpu(me, &targets);
-	(void)local;
 
 	switch (k->o.protocol) {
 	case PROTO_BASELINE:
 		/* remote first, wait for all, then ourselves */
-		__cpumask_clear_cpu(me, &targets);
-		smp_call_function_many(k, &targets, flush_tlb_func, info, wait,
-				       false, false);
-		if (local)
+		if (__cpumask_test_cpu(me, &targets)) {
+			__cpumask_clear_cpu(me, &targets);
+			smp_call_function_many(k, &targets, flush_tlb_func, info,
+					       wait, false, false);
 			flush_local_irqs_off(k, info);
+		} else {
+			smp_call_function_many(k, &targets, flush_tlb_func, info,
+					       wait, false, false);
+		}
 		break;
 	case PROTO_ASYNC:
 		if (!info->freed_tables || mutant(k, MUT_ASYNC_FREED_TABLES)) {
@@ -278,14 +292,19 @@ static void flush_tlb_multi(struct kernel *k, const struct cpumask *cpus,
 			break;
 		}
 		/* tables freed: the RFC fell back to a synchronous flush */
-		/* fall through */
+		native_flush_tlb_multi(k, &targets, info);
+		break;
+	case PROTO_PV:
+		pv_flush_tlb_multi(k, &targets, info);
+		break;
+	case PROTO_HYPERV:
+		hyperv_flush_tlb_multi(k, &targets, info);
+		break;
+	case PROTO_XEN:
+		xen_flush_tlb_multi(k, &targets, info);
+		break;
 	default:
-		/* concurrent: send, flush locally while they are in flight,
-		 * then wait */
-		if (mutant(k, MUT_SKIP_LOCAL))
-			__cpumask_clear_cpu(me, &targets);
-		smp_call_function_many(k, &targets, flush_tlb_func, info, wait,
-				       true, false);
+		native_flush_tlb_multi(k, &targets, info);
 		break;
 	}
 }

@@ -41,6 +41,17 @@ static void costs_from_profile(struct costs *c, const struct profile *p)
 	c->syscall = p->syscall_ns;
 	c->fault = p->page_fault_ns;
 	c->spec_interval = p->spec_walk_interval_ns;
+	c->vmexit = p->vmexit_ns;
+	c->vmexit_ipi = p->vmexit_ipi_ns;
+	c->inject = p->inject_ns;
+	c->hypercall = p->hypercall_ns;
+	c->host_ctxsw = p->host_ctxsw_ns;
+	c->timeslice = p->host_timeslice_ns;
+	c->wakeup_gran = p->host_wakeup_gran_ns;
+	c->ple_window = p->ple_window_ns;
+	c->steal_update = p->steal_update_ns;
+	c->noise_interval = p->host_noise_interval_ns;
+	c->noise = p->host_noise_ns;
 }
 
 /*
@@ -49,19 +60,36 @@ static void costs_from_profile(struct costs *c, const struct profile *p)
  * A run with fewer CPUs than the profile uses the lowest numbers (distinct
  * cores of socket 0 first); a run with more grows the cores per socket.
  */
-static void place_cpus(struct sim *s)
+void sim_place(const struct profile *p, int n, int i, u16 *socket, u16 *core)
 {
-	const struct profile *p = &s->prof;
-	u64 total = (u64)s->nr_cpus > p->cpus ? (u64)s->nr_cpus : p->cpus;
+	u64 total = (u64)n > p->cpus ? (u64)n : p->cpus;
 	u64 per_thread = p->sockets * ((total + p->sockets * p->threads_per_core - 1) /
 				      (p->sockets * p->threads_per_core));
 	u64 cores_ps = per_thread / p->sockets;
+	u64 r = i % per_thread;
+
+	*core = r;
+	*socket = r / cores_ps;
+}
+
+/* Bare metal: one pseudo-VM spanning the machine.  Under a host, a vCPU's
+ * caches and interrupt paths are those of the pCPU it is pinned to. */
+static void place_cpus(struct sim *s)
+{
 	int i;
 
 	for (i = 0; i < s->nr_cpus; i++) {
-		u64 r = i % per_thread;
-		s->cpus[i].core = r;
-		s->cpus[i].socket = r / cores_ps;
+		struct sim_cpu *c = &s->cpus[i];
+		const struct sim_vm *vm = &s->vms[c->vm];
+
+		c->local = i - vm->first;
+		if (s->host.nr_pcpus) {
+			const struct pcpu *p = &s->host.pcpus[c->pcpu];
+			c->socket = p->socket;
+			c->core = p->core;
+		} else {
+			sim_place(&s->prof, s->nr_cpus, i, &c->socket, &c->core);
+		}
 	}
 }
 
@@ -93,6 +121,7 @@ struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen)
 	s->prof = *cfg->prof;
 	costs_from_profile(&s->cost, &s->prof);
 	s->nr_cpus = cfg->nr_cpus;
+	s->nr_vms = cfg->nr_vms;
 	s->seed = cfg->seed;
 	s->time_limit = cfg->time_limit;
 	s->viol.out = cfg->report ? cfg->report : stderr;
@@ -107,6 +136,22 @@ struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen)
 	if (cfg->trace_path) {
 		s->trace = trace_open(cfg->trace_path, s->nr_cpus, err, errlen);
 		if (!s->trace) {
+			sim_destroy(s);
+			return NULL;
+		}
+	}
+	s->vms = calloc(s->nr_vms ? s->nr_vms : 1, sizeof(*s->vms));
+	for (i = 0; i < s->nr_cpus; i++)
+		s->cpus[i].pcpu = -1;
+	if (!s->nr_vms) {
+		s->vms[0] = (struct sim_vm){ .first = 0, .nr = s->nr_cpus };
+	} else {
+		for (i = 0; i < s->nr_vms; i++)
+			s->vms[i] = (struct sim_vm){ .first = i * cfg->vcpus,
+						     .nr = cfg->vcpus, .virt = true };
+		for (i = 0; i < s->nr_cpus; i++)
+			s->cpus[i].vm = i / cfg->vcpus;
+		if (host_init(s, cfg, err, errlen)) {
 			sim_destroy(s);
 			return NULL;
 		}
@@ -151,6 +196,8 @@ void sim_destroy(struct sim *s)
 			free(s->heap.a[i].n);
 	if (s->trace)
 		trace_discard(s->trace);
+	host_free(s);
+	free(s->vms);
 	heap_free(&s->heap);
 	linetab_free(&s->lines);
 	phys_free_all(&s->phys);
@@ -178,8 +225,8 @@ static void dispatch_from(struct sim *s, struct coro *from, struct hnode *n,
 			if (n)
 				heap_push(&s->heap, n, key);
 			s->cur = NULL;
-			if (from != &s->host)
-				coro_transfer(from, &s->host);
+			if (from != &s->caller)
+				coro_transfer(from, &s->caller);
 			return;
 		}
 		if (!n)
@@ -201,6 +248,11 @@ static void dispatch_from(struct sim *s, struct coro *from, struct hnode *n,
 			continue;
 		}
 		c = (struct sim_cpu *)n;
+		if (unlikely(c->halted)) {
+			/* its hlt timer fired: it needs its pCPU back */
+			host_vcpu_wake(c, key);
+			continue;
+		}
 		if (c->clock < key)
 			c->clock = key;
 		c->state = CPU_RUNNING;
@@ -228,7 +280,9 @@ void sim_sync_slow(struct sim_cpu *c)
 	dispatch_from(s, &c->co, n, key);
 }
 
-/* Park the running CPU.  wake is its timeout (PS_NEVER: none). */
+/* Park the running CPU.  wake is its timeout (PS_NEVER: none).  A vCPU
+ * that halts gives its pCPU to the host; one that spins may be yielded by
+ * pause-loop exiting. */
 void sim_block(struct sim_cpu *c, enum cpu_state st, ps_t wake)
 {
 	struct sim *s = c->sim;
@@ -236,6 +290,12 @@ void sim_block(struct sim_cpu *c, enum cpu_state st, ps_t wake)
 	c->state = st;
 	if (wake != PS_NEVER)
 		heap_push(&s->heap, &c->hn, wake);
+	if (is_vcpu(c)) {
+		if (st == CPU_IDLE || st == CPU_HALT)
+			host_vcpu_halt(c);
+		else if (st == CPU_WAIT)
+			host_vcpu_spin(c);
+	}
 	dispatch(s, &c->co);
 }
 
@@ -249,7 +309,16 @@ void sim_wake(struct sim_cpu *c, ps_t when)
 	if (c->state == CPU_WAIT)
 		coh_wait_del(c);
 	c->state = CPU_RUNNABLE;
-	if (c->hn.pos != HEAP_NONE) {
+	if (unlikely(c->halted)) {
+		if (c->hn.pos != HEAP_NONE)
+			heap_remove(h, &c->hn);
+		host_vcpu_wake(c, when);
+	} else if (unlikely(c->frozen)) {
+		/* descheduled: it runs when the host puts it back */
+		if (!c->frozen_in_heap || when < c->frozen_key)
+			c->frozen_key = when;
+		c->frozen_in_heap = true;
+	} else if (c->hn.pos != HEAP_NONE) {
 		if (when < h->a[c->hn.pos].key)
 			heap_update(h, &c->hn, when);
 	} else {
@@ -269,7 +338,7 @@ static ps_t ipi_latency(const struct sim *s, const struct sim_cpu *a,
 	return s->cost.ipi_remote;
 }
 
-static struct event *event_new(struct sim *s)
+struct event *event_new(struct sim *s)
 {
 	struct event *e = s->free_events;
 
@@ -302,6 +371,12 @@ void sim_send_ipi(struct sim_cpu *c, int dst, enum irq_vector v)
 	heap_push(&s->heap, &e->hn, e->time);
 }
 
+void event_free(struct sim *s, struct event *e)
+{
+	e->next_free = s->free_events;
+	s->free_events = e;
+}
+
 static void process_event(struct sim *s, struct event *e, ps_t now)
 {
 	struct sim_cpu *t = &s->cpus[e->dst];
@@ -313,9 +388,11 @@ static void process_event(struct sim *s, struct event *e, ps_t now)
 		if (t->irq_on)
 			sim_wake(t, now);
 		break;
+	default:
+		host_event(s, e, now);
+		return;		/* the host recycles its own events */
 	}
-	e->next_free = s->free_events;
-	s->free_events = e;
+	event_free(s, e);
 }
 
 static const char *const vector_name[NR_VECTORS] = {
@@ -340,7 +417,8 @@ void sim_take_irqs(struct sim_cpu *c)
 			trace_begin(s->trace, c->id, c->clock, vector_name[v]);
 			trace_flow(s->trace, c->id, c->clock, c->flow[v], false);
 		}
-		sim_charge(c, s->cost.irq_entry);
+		/* a vCPU's interrupt is injected on entry (or posted) */
+		sim_charge(c, s->cost.irq_entry + (is_vcpu(c) ? s->cost.inject : 0));
 		if (c->hooks.irq[v])
 			c->hooks.irq[v](v);
 		sim_charge(c, s->cost.irq_exit);
@@ -398,8 +476,10 @@ enum sim_end sim_run(struct sim *s)
 		}
 		heap_push(&s->heap, &c->hn, 0);
 	}
+	if (s->host.nr_pcpus)
+		host_start(s);
 	s->end = SIM_END_DONE;
-	dispatch(s, &s->host);
+	dispatch(s, &s->caller);
 	if (!s->end_time) {
 		for (i = 0; i < s->nr_cpus; i++)
 			if (s->cpus[i].clock > s->end_time)

@@ -8,6 +8,7 @@
 
 #include "sim/sim.h"
 #include "sim/trace.h"
+#include "hypercall.h"
 
 static struct sim *S;		/* the simulation this process is running */
 
@@ -143,9 +144,12 @@ static bool sim_spin_wait(const volatile void *p, u64 old, int size, u64 timeout
 static unsigned long sim_irq_save(void)
 {
 	struct sim_cpu *c = cur();
-	unsigned long f = c->irq_on;
+	unsigned long f;
 
 	sim_sync(c);
+	f = c->irq_on;
+	if (f)
+		c->irq_off_since = c->clock;
 	c->irq_on = false;
 	sim_charge(c, S->cost.l1);
 	return f;
@@ -173,8 +177,20 @@ static void sim_fault_register(int (*fn)(u64 va, bool write))
 	cur()->hooks.fault = fn;
 }
 
-static int sim_cpu_id(void) { return cur()->id; }
-static int sim_nr_cpus(void) { return S->nr_cpus; }
+/* Guests number their vCPUs from 0; so does bare metal. */
+static int sim_cpu_id(void) { return cur()->local; }
+static int sim_nr_cpus(void) { return S->vms[cur()->vm].nr; }
+
+static int global_id(const struct sim_cpu *c, int local)
+{
+	return S->vms[c->vm].first + local;
+}
+
+/* An ICR write: a register write on bare metal, a VM exit in a guest. */
+static ps_t icr_write_cost(const struct sim_cpu *c)
+{
+	return is_vcpu(c) ? S->cost.vmexit_ipi : S->cost.ipi_send;
+}
 static void *sim_kernel(void) { return cur()->kernel; }
 static u64 sim_clock_ns(void) { return cur()->clock / 1000; }
 static u64 sim_env_random(void) { return sim_random(cur()); }
@@ -184,8 +200,8 @@ static void sim_send_ipi_one(int cpu, enum irq_vector v)
 	struct sim_cpu *c = cur();
 
 	sim_sync(c);
-	sim_charge(c, S->cost.ipi_send);
-	sim_send_ipi(c, cpu, v);
+	sim_charge(c, icr_write_cost(c));
+	sim_send_ipi(c, global_id(c, cpu), v);
 }
 
 /* x2APIC in physical destination mode: one ICR write per destination. */
@@ -196,11 +212,11 @@ static void sim_send_ipi_mask(const void *mask, enum irq_vector v)
 	int cpu;
 
 	for_each_cpu(cpu, m) {
-		if (cpu >= S->nr_cpus)
+		if (cpu >= S->vms[c->vm].nr)
 			break;
 		sim_sync(c);
-		sim_charge(c, S->cost.ipi_send);
-		sim_send_ipi(c, cpu, v);
+		sim_charge(c, icr_write_cost(c));
+		sim_send_ipi(c, global_id(c, cpu), v);
 	}
 }
 
@@ -260,8 +276,8 @@ static int sim_user_access(u64 va, u64 *val, bool write)
 	return tlb_user_access(c, va, val, write);
 }
 
-/* Busy until the end unless interrupted; user mode or kernel (hlt). */
-static void busy_until(struct sim_cpu *c, u64 ns)
+/* Busy (user code) or halted (kernel) until the end unless interrupted. */
+static void busy_until(struct sim_cpu *c, u64 ns, enum cpu_state st)
 {
 	ps_t end;
 
@@ -269,7 +285,7 @@ static void busy_until(struct sim_cpu *c, u64 ns)
 	end = c->clock + ns_to_ps(ns);
 	c->ops++;
 	while (c->clock < end) {
-		sim_block(c, CPU_COMPUTE, end);
+		sim_block(c, st, end);
 		sim_sync(c);
 	}
 }
@@ -279,7 +295,7 @@ static void sim_compute(u64 ns)
 	struct sim_cpu *c = cur();
 
 	c->in_user = true;
-	busy_until(c, ns);
+	busy_until(c, ns, CPU_COMPUTE);
 }
 
 static void sim_halt(u64 ns)
@@ -287,7 +303,7 @@ static void sim_halt(u64 ns)
 	struct sim_cpu *c = cur();
 
 	c->in_user = false;
-	busy_until(c, ns);
+	busy_until(c, ns, CPU_HALT);
 }
 
 static void sim_kernel_work(u64 ns)
@@ -342,6 +358,39 @@ static void *sim_phys_to_virt(u64 pfn)
 	return S->phys.ram + (pfn << PAGE_SHIFT);
 }
 
+static int sim_pv_steal_time(u8 *preempted)
+{
+	struct sim_cpu *c = cur();
+
+	if (!is_vcpu(c))
+		return -1;
+	c->st_preempted = preempted;
+	return 0;
+}
+
+static int sim_hypercall_flush(int nr, const void *input)
+{
+	struct sim_cpu *c = cur();
+	struct cpumask targets;
+	bool all;
+
+	if (!is_vcpu(c))
+		return -1;
+	sim_sync(c);
+	sim_charge(c, S->cost.hypercall);
+	if (hypercall_flush_targets(nr, input, &targets, &all))
+		return -1;
+	host_flush_vcpus(c, &targets, all);
+	return 0;
+}
+
+static bool sim_irqs_on_since(int cpu, u64 since_ns)
+{
+	const struct sim_cpu *o = &S->cpus[global_id(cur(), cpu)];
+
+	return o->irq_on || o->irq_off_since > ns_to_ps(since_ns);
+}
+
 static void sim_stat(enum env_stat st, u64 n)
 {
 	cur()->stats[st] += n;
@@ -349,6 +398,8 @@ static void sim_stat(enum env_stat st, u64 n)
 
 static void sim_flush_done(u64 pgd_pfn, u64 start, u64 end, u64 began_ns)
 {
+	/* recorded at this CPU's clock, so everything before must have run */
+	sim_order(cur());
 	tlb_flush_record(S, pgd_pfn, start, end, ns_to_ps(began_ns));
 }
 
@@ -418,6 +469,9 @@ const struct env_ops sim_env_ops = {
 	.page_alloc = sim_page_alloc,
 	.page_free = sim_page_free,
 	.phys_to_virt = sim_phys_to_virt,
+	.pv_steal_time = sim_pv_steal_time,
+	.hypercall_flush = sim_hypercall_flush,
+	.irqs_on_since = sim_irqs_on_since,
 	.stat = sim_stat,
 	.flush_done = sim_flush_done,
 	.trace_begin = sim_trace_begin,

@@ -229,8 +229,9 @@ int phys_init(struct phys *p, u64 nr_frames)
 	p->walked = calloc(nr_frames, 1);
 	p->free = malloc(nr_frames * sizeof(*p->free));
 	/* pfn 0 is never handed out: 0 means "no page" to the kernel */
+	p->head = 0;
 	p->nr_free = 0;
-	for (i = nr_frames - 1; i >= 1; i--)
+	for (i = 1; i < nr_frames; i++)
 		p->free[p->nr_free++] = i;
 	p->state[0] = FRAME_USED;
 	return 0;
@@ -247,8 +248,12 @@ void phys_free_all(struct phys *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* Lowest free frames first and freed frames reused first (LIFO), so a use
- * after free meets a reused frame as soon as possible. */
+/*
+ * Frames are reused oldest-freed first (a FIFO ring): a freed frame stays
+ * free as long as possible, so a late read through the direct map finds it
+ * free and is reported.  Reuse through a stale TLB entry is caught by frame
+ * generations whatever the order.
+ */
 u64 phys_alloc(struct sim *s)
 {
 	struct phys *p = &s->phys;
@@ -256,7 +261,9 @@ u64 phys_alloc(struct sim *s)
 
 	if (!p->nr_free)
 		return 0;
-	pfn = p->free[--p->nr_free];
+	pfn = p->free[p->head];
+	p->head = (p->head + 1) % p->nr_frames;
+	p->nr_free--;
 	p->state[pfn] = FRAME_USED;
 	memset(p->ram + (pfn << PAGE_SHIFT), 0, PAGE_SIZE);
 	return pfn;
@@ -277,7 +284,7 @@ void phys_release(struct sim *s, u64 pfn)
 	}
 	p->state[pfn] = FRAME_FREE;
 	p->gen[pfn]++;
-	p->free[p->nr_free++] = pfn;
+	p->free[(p->head + p->nr_free++) % p->nr_frames] = pfn;
 }
 
 /* A kernel access through the direct map to a frame that is free. */

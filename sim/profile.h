@@ -46,7 +46,19 @@ typedef uint64_t ps_t;	/* simulated time, picoseconds */
 	X(irq_exit_ns,		TIME)						\
 	X(syscall_ns,		TIME)	/* entry + exit */			\
 	X(page_fault_ns,	TIME)	/* exception entry + exit */	\
-	X(spec_walk_interval_ns, TIME)	/* speculative walk period, 0: off */
+	X(spec_walk_interval_ns, TIME)	/* speculative walk period, 0: off */ \
+	/* virtualization (host, KVM-like) */				\
+	X(vmexit_ns,		TIME)	/* trivial exit + re-entry */	\
+	X(vmexit_ipi_ns,	TIME)	/* guest ICR write, sender side */ \
+	X(inject_ns,		TIME)	/* interrupt injection on entry */ \
+	X(hypercall_ns,		TIME)	/* hypercall exit + entry */	\
+	X(host_ctxsw_ns,	TIME)	/* switch between vCPU threads */ \
+	X(host_timeslice_ns,	TIME)	/* per vCPU when several share */ \
+	X(host_wakeup_gran_ns,	TIME)	/* runtime before wakeup preempt */ \
+	X(ple_window_ns,	TIME)	/* pause-loop exit window, 0: off */ \
+	X(steal_update_ns,	TIME)	/* host's steal-time update on entry */ \
+	X(host_noise_interval_ns, TIME)	/* mean time between host work */ \
+	X(host_noise_ns,	TIME)	/* how long host work takes a pCPU */
 
 enum profile_kind { PROFILE_COUNT, PROFILE_TIME };
 

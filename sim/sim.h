@@ -64,14 +64,22 @@ static inline bool heap_slot_before(const struct heap_slot *a,
 }
 
 /* ---- events ------------------------------------------------------------ */
-enum event_type { EV_IPI };
+enum event_type {
+	EV_IPI,			/* interrupt reaches a (v)CPU */
+	EV_TICK,		/* host timeslice of a pCPU ends */
+	EV_PLE,			/* a vCPU has spun for the PLE window */
+	EV_HOST_FLUSH,		/* host flushes a running vCPU (hypercall) */
+	EV_ST_WRITEBACK,	/* host-lost-flush: the late steal-time write */
+	EV_NOISE,		/* host work takes a pCPU from its vCPU */
+	EV_NOISE_END,
+};
 
 struct event {
 	struct hnode hn;	/* first: hnode -> event */
 	enum event_type type;
 	int src, dst;
 	enum irq_vector vec;
-	u64 flow;		/* trace flow id */
+	u64 flow;		/* trace flow id; EV_PLE: the wait episode */
 	ps_t time;
 	struct event *next_free;
 };
@@ -83,6 +91,7 @@ enum cpu_state {
 	CPU_COMPUTE,		/* in the heap, keyed by the end of its work */
 	CPU_WAIT,		/* spinning on a line; in heap iff timeout */
 	CPU_IDLE,		/* hlt: only an interrupt wakes it */
+	CPU_HALT,		/* hlt with a timer: in the heap at its end */
 };
 
 struct tlb_entry {
@@ -117,6 +126,7 @@ struct sim_cpu {
 	struct hnode hn;	/* first: hnode -> sim_cpu */
 	enum cpu_state state;
 	bool irq_on;		/* RFLAGS.IF */
+	ps_t irq_off_since;	/* when IF last went to 0 */
 	bool woke_by_store;
 	bool in_user;		/* CPL 3: user code may touch its TLB entries */
 	u16 id, socket, core;
@@ -150,6 +160,49 @@ struct sim_cpu {
 	u64 stats[NR_STATS];
 	u64 ops;
 	u64 hw_walks;		/* TLB misses that walked */
+
+	/* virtualization: CPU ids as the guest sees them */
+	u16 vm, local;
+	s16 pcpu;		/* -1: bare metal */
+	bool frozen;		/* descheduled by the host while runnable */
+	bool halted;		/* gave its pCPU up in hlt */
+	bool mid_insn;		/* between translation and data access */
+	bool host_flush;	/* the host flushes it on next entry */
+	bool frozen_in_heap;
+	ps_t frozen_key, frozen_at;
+	u64 wait_episode;
+	u8 *st_preempted;	/* guest steal-time `preempted` byte */
+	ps_t steal;
+};
+
+/* ---- virtual machines and the host -------------------------------------- */
+struct sim_vm {
+	int first, nr;		/* its vCPUs are cpus[first .. first+nr) */
+	bool virt;		/* runs under the host model */
+};
+
+enum host_mutant {
+	HOST_OK,
+	HOST_LOST_FLUSH,	/* CVE-2019-3016 pattern */
+	HOST_PREEMPT_MID_INSN,	/* CVE-2022-39189 pattern */
+};
+
+struct pcpu {
+	int id;
+	u16 socket, core;
+	int cur;		/* vCPU running on it, -1 none */
+	int *queue;		/* vCPUs pinned here */
+	int nq, rr;
+	ps_t slice_start;
+	struct event *tick;
+	bool noise;		/* host work is running on it */
+	u64 rng;
+};
+
+struct host {
+	int nr_pcpus;
+	struct pcpu *pcpus;
+	enum host_mutant mutant;
 };
 
 /* ---- cache-line coherence --------------------------------------------- */
@@ -177,8 +230,8 @@ struct phys {
 	u32 *gen;		/* bumped on every free */
 	u8 *state;
 	u8 *walked;		/* has been in some PWC since its allocation */
-	u32 *free;		/* stack of free pfns */
-	u64 nr_free;
+	u32 *free;		/* ring of free pfns, oldest first */
+	u64 head, nr_free;
 };
 
 /* ---- the stale-translation detector's record of finished flushes ------- */
@@ -201,11 +254,17 @@ struct costs {
 	ps_t invlpg, flush_full, cr3_noflush, walk;
 	ps_t ipi_send, ipi_smt, ipi_socket, ipi_remote;
 	ps_t irq_entry, irq_exit, syscall, fault, spec_interval;
+	ps_t vmexit, vmexit_ipi, inject, hypercall, host_ctxsw, timeslice,
+	     wakeup_gran, ple_window, steal_update, noise_interval, noise;
 };
 
 struct sim_config {
 	const struct profile *prof;
-	int nr_cpus;
+	int nr_cpus;		/* all (v)CPUs */
+	int nr_vms;		/* 0: bare metal */
+	int vcpus;		/* per VM */
+	int pcpus;		/* host CPUs under the VMs */
+	enum host_mutant host_mutant;
 	u64 seed;
 	const char *trace_path;	/* NULL: no trace */
 	u64 nr_frames;		/* simulated RAM in 4 KiB frames, 0: default */
@@ -224,10 +283,13 @@ struct sim {
 	struct profile prof;
 	struct costs cost;
 	int nr_cpus;
+	int nr_vms;
+	struct sim_vm *vms;	/* [max(nr_vms, 1)] */
+	struct host host;	/* nr_pcpus 0 on bare metal */
 	u64 seed;
 	struct sim_cpu *cpus;
 	struct sim_cpu *cur;
-	struct coro host;	/* the thread that called sim_run */
+	struct coro caller;	/* the thread that called sim_run */
 	struct heap heap;
 	struct event *free_events;
 	struct linetab lines;
@@ -247,6 +309,7 @@ struct sim {
 };
 
 /* core.c */
+void sim_place(const struct profile *p, int n, int i, u16 *socket, u16 *core);
 struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen);
 void sim_destroy(struct sim *s);
 void sim_cpu_start(struct sim *s, int cpu, void (*fn)(void *), void *arg,
@@ -272,7 +335,7 @@ static inline void sim_charge(struct sim_cpu *c, ps_t cost)
  * The start of every primitive: make sure nothing earlier is pending
  * anywhere, then take interrupts if IF allows.
  */
-static inline void sim_sync(struct sim_cpu *c)
+static inline void sim_order(struct sim_cpu *c)
 {
 	struct heap *h = &c->sim->heap;
 
@@ -280,6 +343,11 @@ static inline void sim_sync(struct sim_cpu *c)
 			      (h->a[0].key == c->clock &&
 			       !(h->a[0].tie >> HEAP_TIE_KIND_SHIFT)))))
 		sim_sync_slow(c);
+}
+
+static inline void sim_sync(struct sim_cpu *c)
+{
+	sim_order(c);
 	if (unlikely(c->pending && c->irq_on))
 		sim_take_irqs(c);
 	if (unlikely(c->clock >= c->next_spec))
@@ -303,6 +371,20 @@ static inline bool phys_contains(const struct phys *p, uintptr_t a)
 	return a - (uintptr_t)p->ram < p->nr_frames << PAGE_SHIFT;
 }
 void phys_check_access(struct sim_cpu *c, uintptr_t a, bool write);
+
+/* hv.c: the host under virtual machines */
+int host_init(struct sim *s, const struct sim_config *cfg, char *err, size_t errlen);
+void host_free(struct sim *s);
+void host_start(struct sim *s);
+void host_event(struct sim *s, struct event *e, ps_t now);
+void host_vcpu_halt(struct sim_cpu *c);
+void host_vcpu_wake(struct sim_cpu *c, ps_t when);
+void host_vcpu_spin(struct sim_cpu *c);
+void host_flush_vcpus(struct sim_cpu *c, const struct cpumask *mask, bool all);
+static inline bool is_vcpu(const struct sim_cpu *c) { return c->pcpu >= 0; }
+bool host_flushes_before_running(const struct sim_cpu *c);
+struct event *event_new(struct sim *s);
+void event_free(struct sim *s, struct event *e);
 
 /* tlb.c: TLB, page walker, stale-translation detector */
 int tlb_user_access(struct sim_cpu *c, u64 va, u64 *val, bool write);

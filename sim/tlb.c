@@ -253,7 +253,8 @@ void tlb_flush_record(struct sim *s, u64 root, u64 start, u64 end, ps_t began)
 	 * address space loaded) must have lost the stale ones. */
 	for (int i = 0; i < s->nr_cpus; i++) {
 		struct sim_cpu *o = &s->cpus[i];
-		if (o != s->cur && o->in_user && o->cr3 == root)
+		if (o != s->cur && o->in_user && o->cr3 == root &&
+		    !host_flushes_before_running(o))
 			check_stale_after_flush(s, o, r);
 	}
 }
@@ -270,6 +271,8 @@ void pwc_check_table_free(struct sim *s, u64 pfn)
 	for (i = 0; i < s->nr_cpus; i++) {
 		struct sim_cpu *o = &s->cpus[i];
 
+		if (host_flushes_before_running(o))
+			continue;
 		for (j = 0; j < PWC_SIZE; j++) {
 			struct pwc_entry *p = &o->pwc[j];
 
@@ -408,6 +411,7 @@ int tlb_user_access(struct sim_cpu *c, u64 va, u64 *val, bool write)
 	struct sim *s = c->sim;
 	struct tlb_entry *e;
 	u64 pfn, *word;
+	u32 gen;
 	int tries;
 
 	for (tries = 0; ; tries++) {
@@ -439,6 +443,21 @@ int tlb_user_access(struct sim_cpu *c, u64 va, u64 *val, bool write)
 			return UA_SEGV;
 		c->in_user = true;
 	}
+	/*
+	 * The translation is latched; the data access completes later in the
+	 * same instruction.  No interrupt can come in between (x86 takes them
+	 * at instruction boundaries), but a host can deschedule a vCPU here.
+	 */
+	gen = s->phys.gen[pfn];
+	c->mid_insn = true;
+	sim_order(c);
+	c->mid_insn = false;
+	if (s->phys.gen[pfn] != gen)
+		sim_violation(c, "%s of va 0x%llx completed through frame %llu, freed "
+			      "while the instruction was in flight (its vCPU was "
+			      "descheduled between translation and access)",
+			      write ? "write" : "read", (unsigned long long)va,
+			      (unsigned long long)pfn);
 	word = (u64 *)(s->phys.ram + (pfn << PAGE_SHIFT) + (va & (PAGE_SIZE - 8)));
 	if (write) {
 		sim_charge(c, coh_store(c, (uintptr_t)word, false));

@@ -5,7 +5,8 @@
 #include "work/workload.h"
 
 extern const struct workload wl_madv_touch, wl_munmap_range, wl_mmap_rndwr,
-	wl_tlb_flush1, wl_tlb_flush2, wl_tlb_flush3;
+	wl_tlb_flush1, wl_tlb_flush2, wl_tlb_flush3, wl_ebizzy, wl_kernbench,
+	wl_gup_fast;
 
 const struct workload *const workloads[] = {
 	&wl_madv_touch,
@@ -14,6 +15,9 @@ const struct workload *const workloads[] = {
 	&wl_tlb_flush1,
 	&wl_tlb_flush2,
 	&wl_tlb_flush3,
+	&wl_ebizzy,
+	&wl_kernbench,
+	&wl_gup_fast,
 	NULL,
 };
 

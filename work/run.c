@@ -26,6 +26,7 @@
 struct cpu_arg {
 	struct wl_ctx *c;
 	int thread;		/* -1: no thread on this CPU */
+	bool counted;
 };
 
 u64 wl_region(int idx)
@@ -52,6 +53,15 @@ static void cpu_main(void *arg)
 	if (a->thread >= c->threads - c->rc->lazy && a->thread > 0)
 		wl_lazy_forever(c);
 	wl->thread(c, a->thread);
+	if (a->counted && env->clock_ns() > c->t_done)
+		c->t_done = env->clock_ns();
+}
+
+bool wl_running(struct wl_ctx *c, u64 i)
+{
+	if (c->deadline)
+		return env->clock_ns() < c->deadline;
+	return i <= c->iters;
 }
 
 void wl_spin_forever(struct wl_ctx *c)
@@ -63,14 +73,15 @@ void wl_spin_forever(struct wl_ctx *c)
 
 /*
  * A thread that sleeps most of the time: its CPU runs the idle task with the
- * mm still loaded (lazy TLB), wakes every 20 us, reads the first page of the
- * workload's main region (so its TLB and page-walk caches hold it), sleeps.
+ * mm still loaded (lazy TLB), wakes every 20 us, reads probe_va (by default
+ * the first page of the main region, so its TLB and page-walk caches hold
+ * what the workload unmaps), sleeps.
  */
 void wl_lazy_forever(struct wl_ctx *c)
 {
 	for (;;) {
 		switch_mm(c->k, c->mm);
-		(void)user_read(wl_region(0));
+		(void)user_read(c->probe_va);
 		env->syscall();			/* blocks: into the kernel */
 		enter_lazy_tlb(c->k);
 		env->halt(20000);
@@ -80,6 +91,8 @@ void wl_lazy_forever(struct wl_ctx *c)
 void wl_measure_begin(struct wl_ctx *c)
 {
 	c->t_start = env->clock_ns();
+	if (c->deadline)
+		c->deadline += c->t_start;
 }
 
 void wl_measure_end(struct wl_ctx *c, u64 iters)
@@ -96,26 +109,48 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static void collect(struct sim *s, struct wl_ctx *c, struct run_result *res)
+/* Per-VM figures from its CPUs' counters and its context. */
+static void collect_vm(struct sim *s, struct wl_ctx *c, struct vm_result *v)
 {
-	const struct workload *wl = c->rc->wl;
+	const struct sim_vm *vm = &s->vms[c->vm];
 	u64 window;
+	int i, k;
 
-	sim_stats(s, res->stats);
+	for (i = vm->first; i < vm->first + vm->nr; i++) {
+		for (k = 0; k < NR_STATS; k++)
+			v->stats[k] += s->cpus[i].stats[k];
+		v->steal_ns += s->cpus[i].steal / 1000;
+	}
+	if (c->rc->wl->metric == METRIC_NS_PER_ITER) {
+		if (c->iters && c->t_end > c->t_start)
+			v->ns_per_iter = (double)(c->t_end - c->t_start) / c->iters;
+		return;
+	}
+	window = c->t_done > c->t_start ? c->t_done - c->t_start : 0;
+	if (window && v->stats[STAT_OPS]) {
+		v->ops_per_sec = v->stats[STAT_OPS] * 1e9 / window;
+		v->ns_per_iter = (double)window * c->threads / v->stats[STAT_OPS];
+	}
+}
+
+static void collect(struct sim *s, struct wl_ctx **ctx, int nr, struct run_result *res)
+{
+	int i, k;
+
 	res->violations = s->viol.count;
 	res->sim_ops = s->ops;
 	res->sim_ns = s->end_time / 1000;
-	res->iters = c->iters;
-	if (wl->metric == METRIC_NS_PER_ITER) {
-		if (c->iters && c->t_end > c->t_start)
-			res->ns_per_iter = (double)(c->t_end - c->t_start) / c->iters;
-	} else {
-		window = res->sim_ns > c->t_start ? res->sim_ns - c->t_start : 0;
-		if (window)
-			res->ops_per_sec = res->stats[STAT_OPS] * 1e9 / window;
-		if (res->stats[STAT_OPS])
-			res->ns_per_iter = (double)window * c->threads /
-					   res->stats[STAT_OPS];
+	res->nr_vms = nr;
+	for (i = 0; i < nr; i++) {
+		struct vm_result *v = &res->vm[i];
+
+		collect_vm(s, ctx[i], v);
+		for (k = 0; k < NR_STATS; k++)
+			res->stats[k] += v->stats[k];
+		res->steal_ns += v->steal_ns;
+		res->ns_per_iter += v->ns_per_iter / nr;
+		res->ops_per_sec += v->ops_per_sec;
+		res->iters += ctx[i]->iters;
 	}
 }
 
@@ -127,56 +162,83 @@ static void set_failure(struct run_result *res, int code, const char *msg)
 	snprintf(res->failure, sizeof(res->failure), "%s", msg);
 }
 
+static struct wl_ctx *ctx_create(const struct run_config *rc, int vm, int cpus,
+				  const struct kernel_opts *ko)
+{
+	struct wl_ctx *c = aligned_alloc(SMP_CACHE_BYTES, (sizeof(*c) + 63) & ~63UL);
+
+	memset(c, 0, sizeof(*c));
+	c->rc = rc;
+	c->vm = vm;
+	c->threads = rc->threads ? rc->threads : cpus;
+	c->probe_va = wl_region(0);
+	c->iters = rc->iters ? rc->iters : rc->wl->default_iters;
+	if (rc->wl->default_duration_ns)
+		c->deadline = rc->duration_ns ? rc->duration_ns :
+			      rc->wl->default_duration_ns;
+	c->k = kernel_create(cpus, ko);
+	return c;
+}
+
 int run_once(const struct run_config *rc, struct run_result *res)
 {
 	struct kernel_opts ko = {
 		.protocol = rc->protocol,
 		.mutant = rc->mutant,
+		.table_free = rc->table_free,
 		.flush_ceiling = rc->prof.tlb_flush_ceiling,
 		.watchdog_ns = WATCHDOG_NS,
 	};
+	int nr_vms = rc->vms ? rc->vms : 1;
+	int per_vm = rc->vms ? rc->vcpus : rc->cpus;
 	struct sim_config sc = {
 		.prof = &rc->prof,
-		.nr_cpus = rc->cpus,
+		.nr_cpus = nr_vms * per_vm,
+		.nr_vms = rc->vms,
+		.vcpus = rc->vcpus,
+		.pcpus = rc->pcpus,
+		.host_mutant = rc->host_mutant,
 		.seed = rc->seed,
 		.trace_path = rc->trace_path,
 		.time_limit = TIME_LIMIT_PS,
 	};
+	struct wl_ctx *ctx[MAX_VMS];
 	struct cpu_arg *args;
-	struct wl_ctx *c;
 	struct sim *s;
 	char err[256], msg[300];
 	double t0 = now_s();
 	enum sim_end end;
-	int i;
+	int i, v;
 
 	memset(res, 0, sizeof(*res));
+	if (nr_vms > MAX_VMS) {
+		set_failure(res, 3, "too many VMs");
+		return res->exit_code;
+	}
 	sc.report = rc->quiet ? fopen("/dev/null", "w") : stderr;
 	s = sim_create(&sc, err, sizeof(err));
 	if (!s) {
 		set_failure(res, 3, err);
 		goto out_report;
 	}
-	c = aligned_alloc(SMP_CACHE_BYTES, (sizeof(*c) + 63) & ~63UL);
-	memset(c, 0, sizeof(*c));
-	c->rc = rc;
-	c->threads = rc->threads ? rc->threads : rc->cpus;
-	c->iters = rc->iters ? rc->iters : rc->wl->default_iters;
-	c->k = kernel_create(rc->cpus, &ko);
-	args = calloc(rc->cpus, sizeof(*args));
-	for (i = 0; i < rc->cpus; i++) {
-		bool counted;
+	for (v = 0; v < nr_vms; v++)
+		ctx[v] = ctx_create(rc, v, per_vm, &ko);
+	args = calloc(sc.nr_cpus, sizeof(*args));
+	for (i = 0; i < sc.nr_cpus; i++) {
+		struct wl_ctx *c = ctx[i / per_vm];
+		int local = i % per_vm;
 
 		args[i].c = c;
-		args[i].thread = i < c->threads ? i : -1;
-		counted = i == 0 || (i < c->threads && !rc->wl->only_thread0_counted &&
-				     i < c->threads - rc->lazy);
-		sim_cpu_start(s, i, cpu_main, &args[i], c->k, counted);
+		args[i].thread = local < c->threads ? local : -1;
+		args[i].counted = local == 0 ||
+			(local < c->threads && !rc->wl->only_thread0_counted &&
+			 local < c->threads - rc->lazy);
+		sim_cpu_start(s, i, cpu_main, &args[i], c->k, args[i].counted);
 	}
 
 	end = sim_run(s);
 	res->wall_s = now_s() - t0;
-	collect(s, c, res);
+	collect(s, ctx, nr_vms, res);
 
 	switch (end) {
 	case SIM_END_DONE:
@@ -205,10 +267,12 @@ int run_once(const struct run_config *rc, struct run_result *res)
 			set_failure(res, 3, err);
 	}
 	sim_destroy(s);
-	kernel_destroy(c->k);
-	free(c->wl_data);
+	for (v = 0; v < nr_vms; v++) {
+		kernel_destroy(ctx[v]->k);
+		free(ctx[v]->wl_data);
+		free(ctx[v]);
+	}
 	free(args);
-	free(c);
 out_report:
 	if (rc->quiet && sc.report)
 		fclose(sc.report);

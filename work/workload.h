@@ -23,6 +23,7 @@ struct workload {
 	const char *summary;
 	enum wl_metric metric;
 	u64 default_iters;	/* per measured thread */
+	u64 default_duration_ns; /* >0: threads run for this simulated time */
 	/* Runs on thread 0's CPU inside the machine before the others
 	 * start: create the address space, files, mappings. */
 	void (*setup)(struct wl_ctx *c);
@@ -35,10 +36,18 @@ struct workload {
 extern const struct workload *const workloads[];
 const struct workload *workload_by_name(const char *name);
 
+#define MAX_VMS 16
+
 struct run_config {
 	const struct workload *wl;
 	enum protocol protocol;
 	enum mutant mutant;
+	enum table_free table_free;
+	int vms;		/* 0: bare metal */
+	int vcpus;		/* per VM */
+	int pcpus;		/* host CPUs */
+	int host_mutant;	/* enum host_mutant (sim/sim.h) */
+	u64 duration_ns;	/* throughput workloads: 0 = workload default */
 	struct profile prof;
 	int cpus;
 	int threads;		/* 0: one per CPU */
@@ -49,10 +58,19 @@ struct run_config {
 	bool quiet;		/* do not print violations */
 };
 
+struct vm_result {
+	double ns_per_iter, ops_per_sec;
+	u64 stats[NR_STATS];
+	u64 steal_ns;
+};
+
 struct run_result {
-	double ns_per_iter;	/* initiator, simulated */
-	double ops_per_sec;	/* simulated throughput, 0 if not measured */
+	double ns_per_iter;	/* initiator, simulated (mean over VMs) */
+	double ops_per_sec;	/* simulated throughput, summed over VMs */
 	u64 iters;
+	u64 steal_ns;		/* time vCPUs were runnable but descheduled */
+	int nr_vms;
+	struct vm_result vm[MAX_VMS];
 	u64 stats[NR_STATS];
 	u64 violations;
 	u64 sim_ops;
@@ -72,6 +90,10 @@ struct wl_ctx {
 	u64 iters;
 	u32 ready ____cacheline_aligned;	/* setup done */
 	u64 t_start, t_end;			/* measured window, ns */
+	u64 deadline;				/* duration mode: stop then */
+	u64 probe_va;				/* what lazy threads read */
+	u64 t_done;				/* last counted thread done */
+	int vm;
 	u64 ops ____cacheline_aligned;		/* throughput counter */
 	void *wl_data;
 };
@@ -84,5 +106,7 @@ void wl_lazy_forever(struct wl_ctx *c);		/* mostly-sleeping thread */
 u64 wl_region(int idx);				/* base of a 1 GiB region */
 void wl_measure_begin(struct wl_ctx *c);
 void wl_measure_end(struct wl_ctx *c, u64 iters);
+/* Duration-mode loop condition (always true in iteration mode). */
+bool wl_running(struct wl_ctx *c, u64 i);
 
 #endif

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gupfast.c - the fast-GUP hazard.  Walker threads do what
+ * get_user_pages_fast() does: with interrupts disabled and no lock, walk the
+ * page tables of a range and take each page.  Unmapper threads map, touch
+ * (MAP_POPULATE) and unmap whole 2 MiB regions, freeing their page-table
+ * pages.
+ *
+ * An IPI-based shootdown cannot complete while a walker has interrupts off,
+ * so freeing after it is safe.  A hypercall flush does not interrupt the
+ * walker: the page-table page can be freed mid-walk, unless tables are freed
+ * after a grace period (rcu) or an empty IPI round (sync-one).  A walker
+ * reading a freed page-table page is reported by the engine.
+ */
+#include <stdlib.h>
+
+#include "work/workload.h"
+
+#define REGIONS		4	/* 2 MiB regions the unmappers cycle over */
+#define POP_PAGES	128	/* populated per map */
+#define WALK_PAGES	128	/* one gup of 512 KiB (an O_DIRECT buffer) */
+#define GET_PAGE_NS	20	/* try_grab_folio: a locked add on the page */
+
+static u64 region(int r)
+{
+	return wl_region(0) + (u64)r * PMD_SIZE;
+}
+
+/* The buffer the application does I/O on now: walkers pin this one. */
+struct gup_state {
+	u64 buffer ____cacheline_aligned;
+};
+
+static void gup_setup(struct wl_ctx *c)
+{
+	struct gup_state *g = aligned_alloc(SMP_CACHE_BYTES, sizeof(*g));
+
+	g->buffer = region(0);
+	c->wl_data = g;
+	c->mm = mm_create(c->k);
+	mm_add_vma(c->mm, region(0), region(REGIONS), VMA_ANON, true, NULL, 0);
+	mm_add_vma(c->mm, wl_region(7), wl_region(8), VMA_ANON, true, NULL, 0);
+	wl_measure_begin(c);
+}
+
+/* Lockless walk of [va, va + WALK_PAGES pages) with IRQs off. */
+static int gup_fast(struct mm *mm, u64 va)
+{
+	unsigned long flags;
+	u64 t = mm->pgd;
+	int level, i, got = 0;
+
+	local_irq_save(flags);
+	for (level = PT_LEVELS; level > 1; level--) {
+		pte_t e = READ_ONCE(((pte_t *)pfn_to_virt(t))[pt_index(va, level)]);
+		if (!pte_present(e))
+			goto out;
+		t = pte_pfn(e);
+	}
+	for (i = 0; i < WALK_PAGES; i++) {
+		pte_t e = READ_ONCE(((pte_t *)pfn_to_virt(t))[pt_index(va, 1) + i]);
+		if (!pte_present(e))
+			break;
+		env->kernel_work(GET_PAGE_NS);
+		got++;
+	}
+out:
+	local_irq_restore(flags);
+	env_stat(STAT_WALKS, 1);
+	return got;
+}
+
+static void walker(struct wl_ctx *c)
+{
+	struct gup_state *g = c->wl_data;
+
+	for (;;) {
+		gup_fast(c->mm, READ_ONCE(g->buffer));
+		env->compute(100 + env->random() % 400);
+	}
+}
+
+static void unmapper(struct wl_ctx *c)
+{
+	struct gup_state *g = c->wl_data;
+	u64 i;
+
+	for (i = 1; wl_running(c, i); i++) {
+		u64 base = region((int)(env->random() % REGIONS));
+
+		sys_populate(c->mm, base, POP_PAGES * PAGE_SIZE);
+		WRITE_ONCE(g->buffer, base);
+		user_write(base, i);
+		env->compute(2000);		/* the I/O */
+		sys_munmap(c->mm, base, PMD_SIZE);
+		env_stat(STAT_OPS, 1);
+	}
+}
+
+static void gup_thread(struct wl_ctx *c, int t)
+{
+	if (t % 2)
+		walker(c);
+	unmapper(c);
+	if (t == 0)
+		wl_measure_end(c, c->iters);
+}
+
+const struct workload wl_gup_fast = {
+	.name = "gup-fast",
+	.summary = "odd threads walk page tables with IRQs off (get_user_pages_fast); "
+		   "even threads unmap 2 MiB regions, freeing tables (unmaps/s)",
+	.metric = METRIC_OPS_PER_SEC,
+	.default_iters = 400,
+	.setup = gup_setup,
+	.thread = gup_thread,
+	.only_thread0_counted = true,
+};
