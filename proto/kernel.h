@@ -247,6 +247,7 @@ int handle_page_fault(u64 va, bool write);
 int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len);
 int sys_munmap(struct mm *mm, u64 start, u64 len);
 int sys_populate(struct mm *mm, u64 start, u64 len);
+int mm_collapse_pmd(struct mm *mm, u64 va);
 int sys_mprotect(struct mm *mm, u64 start, u64 len, bool writable);
 int file_writeback(struct mm *mm, struct file *f);
 u64 user_read(u64 va);

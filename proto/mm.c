@@ -313,6 +313,49 @@ int sys_munmap(struct mm *mm, u64 start, u64 len)
 	return 0;
 }
 
+/*
+ * khugepaged's collapse (retract_page_tables): detach the page-table page of
+ * the 2 MiB region at va whole, with its PTEs still present, flush, then free
+ * the pages it mapped and the table itself.  A lockless walker that read the
+ * PMD before the detach goes on reading present PTEs from the table: only
+ * the flush stands between it and the free.
+ */
+int mm_collapse_pmd(struct mm *mm, u64 va)
+{
+	struct mmu_gather tlb;
+	u64 t = mm->pgd, pt, i;
+	pte_t pmd;
+	int level;
+
+	va &= PMD_MASK;
+	tlb_gather_init(&tlb, mm);
+	spin_lock(&mm->page_table_lock);
+	for (level = PT_LEVELS; level > 2; level--) {
+		pte_t e = READ_ONCE(*table_entry(t, pt_index(va, level)));
+		if (!pte_present(e)) {
+			spin_unlock(&mm->page_table_lock);
+			return -1;
+		}
+		t = pte_pfn(e);
+	}
+	pmd = xchg(table_entry(t, pt_index(va, 2)), (pte_t)0);
+	spin_unlock(&mm->page_table_lock);
+	if (!pte_present(pmd))
+		return -1;
+	pt = pte_pfn(pmd);
+	/* the detached table is ours: gather what it maps */
+	for (i = 0; i < PTRS_PER_TABLE; i++) {
+		pte_t e = READ_ONCE(*table_entry(pt, i));
+		if (pte_present(e))
+			tlb_gather_page(&tlb, pte_pfn(e));
+	}
+	tlb_gather_table(&tlb, pt);
+	tlb_gather_range(&tlb, va);
+	tlb_gather_range(&tlb, va + PMD_SIZE - PAGE_SIZE);
+	tlb_finish_mmu(&tlb);
+	return 0;
+}
+
 /* Write-protect [start, end): mprotect(PROT_READ) and writeback both. */
 static void wrprotect_range(struct mm *mm, struct mmu_gather *tlb, u64 start, u64 end)
 {

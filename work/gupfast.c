@@ -2,9 +2,11 @@
 /*
  * gupfast.c - the fast-GUP hazard.  Walker threads do what
  * get_user_pages_fast() does: with interrupts disabled and no lock, walk the
- * page tables of a range and take each page.  Unmapper threads map, touch
- * (MAP_POPULATE) and unmap whole 2 MiB regions, freeing their page-table
- * pages.
+ * page tables of a range and take each page.  Unmapper threads populate a
+ * 2 MiB region (MAP_POPULATE), do I/O on it, and then give it up: every other
+ * time by munmap (PTEs zapped, then the table freed) and otherwise the way
+ * khugepaged's collapse does (the table detached with its PTEs present,
+ * flushed and freed) - the case where a walker is still reading it.
  *
  * An IPI-based shootdown cannot complete while a walker has interrupts off,
  * so freeing after it is safe.  A hypercall flush does not interrupt the
@@ -17,8 +19,8 @@
 #include "work/workload.h"
 
 #define REGIONS		4	/* 2 MiB regions the unmappers cycle over */
-#define POP_PAGES	128	/* populated per map */
-#define WALK_PAGES	128	/* one gup of 512 KiB (an O_DIRECT buffer) */
+#define POP_PAGES	512	/* populated per map: the whole table */
+#define WALK_PAGES	512	/* one gup of 2 MiB (an O_DIRECT buffer, an RDMA MR) */
 #define GET_PAGE_NS	20	/* try_grab_folio: a locked add on the page */
 
 static u64 region(int r)
@@ -92,7 +94,10 @@ static void unmapper(struct wl_ctx *c)
 		WRITE_ONCE(g->buffer, base);
 		user_write(base, i);
 		env->compute(2000);		/* the I/O */
-		sys_munmap(c->mm, base, PMD_SIZE);
+		if (i & 1)
+			mm_collapse_pmd(c->mm, base);
+		else
+			sys_munmap(c->mm, base, PMD_SIZE);
 		env_stat(STAT_OPS, 1);
 	}
 }
@@ -109,7 +114,7 @@ static void gup_thread(struct wl_ctx *c, int t)
 const struct workload wl_gup_fast = {
 	.name = "gup-fast",
 	.summary = "odd threads walk page tables with IRQs off (get_user_pages_fast); "
-		   "even threads unmap 2 MiB regions, freeing tables (unmaps/s)",
+		   "even threads unmap or collapse 2 MiB regions, freeing tables (unmaps/s)",
 	.metric = METRIC_OPS_PER_SEC,
 	.default_iters = 400,
 	.setup = gup_setup,
