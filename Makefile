@@ -71,6 +71,10 @@ bench: $(O)/shootdown $(BENCHES)
 clean:
 	rm -rf $(O)
 
+# the built-in profiles are assembled into the binary
+$(O)/sim/profiles_builtin.o: $(wildcard profiles/*.profile)
+
 .PHONY: all check check-deps demo bench clean
-.SECONDARY:
+# keep test and bench objects (pattern-rule intermediates) for incremental builds
+.PRECIOUS: $(O)/%.o
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

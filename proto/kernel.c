@@ -100,7 +100,12 @@ void spin_unlock(spinlock_t *l)
 	smp_store_release(&l->locked, 0u);
 }
 
-static void *zalloc_aligned(size_t n)
+/*
+ * Every allocation that protocol code reads or writes through the env is
+ * cache-line aligned and padded: which objects share a line must not depend
+ * on where the host's malloc put them, or runs would not be reproducible.
+ */
+void *kzalloc(size_t n)
 {
 	size_t sz = (n + SMP_CACHE_BYTES - 1) & ~(size_t)(SMP_CACHE_BYTES - 1);
 	void *p = aligned_alloc(SMP_CACHE_BYTES, sz ? sz : SMP_CACHE_BYTES);
@@ -112,23 +117,23 @@ static void *zalloc_aligned(size_t n)
 
 struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o)
 {
-	struct kernel *k = zalloc_aligned(sizeof(*k));
+	struct kernel *k = kzalloc(sizeof(*k));
 	int i;
 
 	k->o = *o;
 	k->nr_cpus = nr_cpus;
-	k->tlbstate = zalloc_aligned(sizeof(*k->tlbstate) * nr_cpus);
-	k->tlbstate_shared = zalloc_aligned(sizeof(*k->tlbstate_shared) * nr_cpus);
-	k->callq = zalloc_aligned(sizeof(*k->callq) * nr_cpus);
-	k->flush_info = zalloc_aligned(sizeof(*k->flush_info) * nr_cpus);
-	k->steal = zalloc_aligned(sizeof(*k->steal) * nr_cpus);
+	k->tlbstate = kzalloc(sizeof(*k->tlbstate) * nr_cpus);
+	k->tlbstate_shared = kzalloc(sizeof(*k->tlbstate_shared) * nr_cpus);
+	k->callq = kzalloc(sizeof(*k->callq) * nr_cpus);
+	k->flush_info = kzalloc(sizeof(*k->flush_info) * nr_cpus);
+	k->steal = kzalloc(sizeof(*k->steal) * nr_cpus);
 	k->hv_input = aligned_alloc(4096, 4096 * (size_t)nr_cpus);
-	k->rcu = zalloc_aligned(sizeof(*k->rcu) * nr_cpus);
+	k->rcu = kzalloc(sizeof(*k->rcu) * nr_cpus);
 	k->csd = calloc(nr_cpus, sizeof(*k->csd));
-	/* Descriptor rows: calloc'd memory is backed only where touched, so
-	 * the nr_cpus^2 matrix costs memory only for CPUs that send. */
+	/* Descriptor rows: large zeroed allocations are backed only where
+	 * touched, so the nr_cpus^2 matrix costs memory for CPUs that send. */
 	for (i = 0; i < nr_cpus; i++)
-		k->csd[i] = calloc(nr_cpus, sizeof(struct csd));
+		k->csd[i] = kzalloc(nr_cpus * sizeof(struct csd));
 	k->init_mm.k = k;
 	k->next_ctx_id = 1;
 	k->init_mm.ctx_id = 0;

@@ -199,6 +199,9 @@ struct kernel {
 	struct rcu_table_batch *rcu;		/* [nr_cpus] */
 };
 
+/* Zeroed, cache-line aligned and padded host memory for kernel objects. */
+void *kzalloc(size_t n);
+
 /* Allocation is set-up work, done by plain C before the machine starts. */
 struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o);
 void kernel_destroy(struct kernel *k);

@@ -49,11 +49,8 @@ static pte_t *pte_slot(struct mm *mm, u64 va, bool alloc)
 
 struct mm *mm_create(struct kernel *k)
 {
-	struct mm *mm = aligned_alloc(SMP_CACHE_BYTES,
-				      (sizeof(*mm) + SMP_CACHE_BYTES - 1) &
-				      ~(size_t)(SMP_CACHE_BYTES - 1));
+	struct mm *mm = kzalloc(sizeof(*mm));
 
-	memset(mm, 0, sizeof(*mm));
 	mm->k = k;
 	mm->pgd = alloc_page_pfn();
 	mm->ctx_id = atomic_inc_return(&k->next_ctx_id);
@@ -81,11 +78,11 @@ int mm_add_vma(struct mm *mm, u64 start, u64 end, enum vma_kind kind,
 
 struct file *file_create(u64 nr_pages)
 {
-	struct file *f = calloc(1, sizeof(*f));
+	struct file *f = kzalloc(sizeof(*f));
 
 	f->nr_pages = nr_pages;
-	f->pages = calloc(nr_pages, sizeof(*f->pages));
-	f->dirty = calloc(nr_pages, 1);
+	f->pages = kzalloc(nr_pages * sizeof(*f->pages));
+	f->dirty = kzalloc(nr_pages);
 	return f;
 }
 

@@ -102,11 +102,14 @@ void switch_mm(struct kernel *k, struct mm *next)
 
 	local_irq_save(flags);
 	prev = this_cpu_read(ts->loaded_mm);
+	was_lazy = tlb_cpu_is_lazy(k, me);
+	/* pre-series kernels wrote is_lazy = false on every switch_mm */
+	if (shared_layout(k))
+		WRITE_ONCE(*lazy_flag(k, me), false);
 	if (next == &k->init_mm) {
 		switch_to_init_mm(k, me, prev);
 		goto out;
 	}
-	was_lazy = tlb_cpu_is_lazy(k, me);
 	if (prev == next) {
 		if (!was_lazy)
 			goto out;

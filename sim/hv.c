@@ -11,9 +11,10 @@
  * pinned to pCPU j mod P, so VMs with as many vCPUs as the host has CPUs
  * share every pCPU evenly (the overcommit the seeds measured).
  *
- * Even without overcommit a host takes its CPUs away now and then (its own
- * interrupts and threads): every pCPU is taken from its vCPU for host_noise
- * about every host_noise_interval, at seeded random times.
+ * Even without overcommit a host takes its CPUs away now and then (its timer
+ * tick and other exits it handles itself): every pCPU stops its vCPU for
+ * host_noise about every host_noise_interval, at seeded random times.  That
+ * is an exit, not a deschedule: the vCPU is not reported preempted.
  *
  * The host's entry path is KVM's: atomically take the steal-time byte, flush
  * the vCPU's TLB if FLUSH_TLB was set, then enter.  Two mutants break it the
@@ -136,11 +137,24 @@ static struct sim_cpu *pick_next(struct sim *s, struct pcpu *p)
 	return NULL;
 }
 
+/* kvm_steal_time_set_preempted: never over a byte that already says so. */
+static void report_preempted(struct sim *s, struct sim_cpu *c)
+{
+	if (!c->st_preempted)
+		return;
+	if (c->mid_insn && s->host.mutant != HOST_PREEMPT_MID_INSN)
+		return;
+	if (!(*c->st_preempted & ST_PREEMPTED))
+		host_write_byte(s, c->st_preempted, ST_PREEMPTED);
+}
+
 /*
- * Deschedule a runnable vCPU.  The host reports it preempted in its steal
- * time, but (since CVE-2022-39189) only at an instruction boundary.
+ * Take a runnable vCPU off its pCPU.  When the host schedules another task
+ * (report), it says so in the steal time, but (since CVE-2022-39189) only
+ * at an instruction boundary; an exit the host handles without scheduling
+ * (its timer tick) is not reported.
  */
-static void vcpu_freeze(struct sim *s, struct sim_cpu *c, ps_t t)
+static void vcpu_stop(struct sim *s, struct sim_cpu *c, ps_t t, bool report)
 {
 	if (c->hn.pos != HEAP_NONE) {
 		c->frozen_key = s->heap.a[c->hn.pos].key;
@@ -152,13 +166,9 @@ static void vcpu_freeze(struct sim *s, struct sim_cpu *c, ps_t t)
 	c->frozen = true;
 	c->frozen_at = t;
 	if (s->trace)
-		trace_instant(s->trace, c->id, t, "descheduled");
-	if (!c->st_preempted)
-		return;
-	if (c->mid_insn && s->host.mutant != HOST_PREEMPT_MID_INSN)
-		return;
-	if (!(*c->st_preempted & ST_PREEMPTED))
-		host_write_byte(s, c->st_preempted, ST_PREEMPTED);
+		trace_instant(s->trace, c->id, t, report ? "descheduled" : "host work");
+	if (report)
+		report_preempted(s, c);
 }
 
 /* KVM's record_steal_time on entry; returns when the vCPU may run. */
@@ -250,7 +260,7 @@ void host_start(struct sim *s)
 			continue;
 		p->cur = p->queue[0];
 		for (j = 1; j < p->nq; j++)
-			vcpu_freeze(s, &s->cpus[p->queue[j]], 0);
+			vcpu_stop(s, &s->cpus[p->queue[j]], 0, true);
 		/* host CPUs' slices are not in phase with each other: start
 		 * each one part-way through its first slice */
 		if (p->nq > 1)
@@ -324,7 +334,7 @@ static void preempt_current(struct sim *s, struct pcpu *p, ps_t now)
 		return;
 	}
 	if (p->cur >= 0)
-		vcpu_freeze(s, &s->cpus[p->cur], now);
+		vcpu_stop(s, &s->cpus[p->cur], now, true);
 	switch_to(s, p, next, now);
 }
 
@@ -363,7 +373,7 @@ void host_event(struct sim *s, struct event *e, ps_t now)
 		p = &s->host.pcpus[e->dst];
 		if (p->cur >= 0 && !p->noise) {
 			p->noise = true;
-			vcpu_freeze(s, &s->cpus[p->cur], now);
+			vcpu_stop(s, &s->cpus[p->cur], now, false);
 			post(s, EV_NOISE_END, p->id, now + s->cost.noise, 0);
 		} else {
 			arm_noise(s, p, now);
@@ -376,6 +386,8 @@ void host_event(struct sim *s, struct event *e, ps_t now)
 			struct sim_cpu *next = pick_next(s, p);
 			/* the slice went on during host work: maybe switch */
 			if (next && now >= p->slice_start + s->cost.timeslice) {
+				/* now it is descheduled for real */
+				report_preempted(s, &s->cpus[p->cur]);
 				switch_to(s, p, next, now);
 			} else {
 				vcpu_thaw(s, &s->cpus[p->cur], now);

@@ -35,7 +35,7 @@ struct gup_state {
 
 static void gup_setup(struct wl_ctx *c)
 {
-	struct gup_state *g = aligned_alloc(SMP_CACHE_BYTES, sizeof(*g));
+	struct gup_state *g = kzalloc(sizeof(*g));
 
 	g->buffer = region(0);
 	c->wl_data = g;
