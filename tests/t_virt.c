@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * t_virt.c - virtual machines: overcommit and the pv flush, the fast-GUP
+ * hazard and the page-table freeing policies, the host mutants, and a VM
+ * without overcommit behaving like bare metal plus exit costs.
+ */
+#include "tests/runtest.h"
+
+static void test_ebizzy_overcommit(void)
+{
+	double c[3], p[3];
+	u64 skipped[3];
+	int v;
+
+	report_prefix_push("ebizzy");
+	for (v = 1; v <= 3; v++) {
+		struct run_config rc = rc_make("ebizzy", "concurrent", 0);
+		struct run_result r;
+
+		rc_vms(&rc, v, 8, 8);
+		r = run(&rc);
+		c[v - 1] = r.ops_per_sec;
+		report(!r.exit_code, "concurrent, %d VM%s: clean", v, v > 1 ? "s" : "");
+		rc.protocol = PROTO_PV;
+		r = run(&rc);
+		p[v - 1] = r.ops_per_sec;
+		skipped[v - 1] = r.stats[STAT_PV_SKIPPED];
+		report(!r.exit_code, "pv, %d VM%s: clean", v, v > 1 ? "s" : "");
+		report_info("%d VM(s): concurrent %.0f, pv %.0f records/s (x%.2f), "
+			    "pv skipped %llu", v, c[v - 1], p[v - 1], p[v - 1] / c[v - 1],
+			    (unsigned long long)skipped[v - 1]);
+	}
+	report(p[0] > c[0] * 0.97 && p[0] < c[0] * 1.03,
+	       "1 VM: pv within 3%% of concurrent");
+	report(p[1] > c[1] * 1.1 && p[2] / c[2] > p[1] / c[1],
+	       "2 and 3 VMs: pv faster, more so with more overcommit (x%.2f, x%.2f)",
+	       p[1] / c[1], p[2] / c[2]);
+	report(skipped[0] == 0 && skipped[1] > 0 && skipped[2] > 0,
+	       "pv skips preempted vCPUs only when overcommitted");
+	report_prefix_pop();
+}
+
+static struct run_result gup(const char *proto, enum table_free tf, u64 iters)
+{
+	struct run_config rc = rc_make("gup-fast", proto, 0);
+
+	rc_vms(&rc, 1, 4, 4);
+	rc.table_free = tf;
+	rc.iters = iters;
+	return run(&rc);
+}
+
+static void test_gup_fast(void)
+{
+	struct run_result r;
+
+	report_prefix_push("gup-fast");
+	r = gup("hyperv", TABLE_FREE_IPI, 0);
+	report(r.exit_code == 1 && r.violations,
+	       "hyperv + ipi freeing: page-table use after free detected");
+	r = gup("hyperv", TABLE_FREE_RCU, 1600);
+	report(!r.exit_code && r.stats[STAT_WALKS] >= 100000,
+	       "hyperv + rcu freeing: clean over %llu walks",
+	       (unsigned long long)r.stats[STAT_WALKS]);
+	r = gup("hyperv", TABLE_FREE_SYNC_ONE, 0);
+	report(!r.exit_code, "hyperv + sync-one freeing: clean");
+	r = gup("concurrent", TABLE_FREE_IPI, 1600);
+	report(!r.exit_code && r.stats[STAT_WALKS] >= 100000,
+	       "concurrent (IPIs) + ipi freeing: clean over %llu walks",
+	       (unsigned long long)r.stats[STAT_WALKS]);
+	report_prefix_pop();
+}
+
+/*
+ * Host mutants.  Their races are narrow in real time (the host's steal-time
+ * update on entry; the walk between translation and access), so these runs
+ * widen them in the profile; the same widened machine with a correct host is
+ * the control.
+ */
+static struct run_config host_stress(void)
+{
+	struct run_config rc = rc_make("tlb-flush2", "pv", 0);
+
+	rc_vms(&rc, 2, 4, 4);
+	rc.iters = 300;
+	return rc;
+}
+
+static void test_host_mutants(void)
+{
+	struct run_config rc = host_stress();
+	struct run_result ok, bad;
+
+	report_prefix_push("host");
+	rc.wl = workload_by_name("mmap-rndwr");	/* writes through stale W entries */
+	rc.prof.steal_update_ns = 50 * 1000 * 1000ULL;	/* 50 us */
+	ok = run(&rc);
+	rc.host_mutant = HOST_LOST_FLUSH;
+	bad = run(&rc);
+	report(!ok.exit_code && bad.exit_code == 1,
+	       "host-lost-flush caught (%llu violations), correct host clean",
+	       (unsigned long long)bad.violations);
+
+	rc = host_stress();
+	rc.prof.page_walk_ns = 20 * 1000 * 1000ULL;	/* 20 us walks */
+	rc.prof.host_timeslice_ns = 100 * 1000 * 1000ULL; /* 100 us slices */
+	ok = run(&rc);
+	rc.host_mutant = HOST_PREEMPT_MID_INSN;
+	bad = run(&rc);
+	report(!ok.exit_code && bad.exit_code == 1,
+	       "host-preempt-mid-insn caught (%llu violations), correct host clean",
+	       (unsigned long long)bad.violations);
+	report_prefix_pop();
+}
+
+static void test_like_bare_metal(void)
+{
+	struct run_config bm = rc_make("madv-touch", "concurrent", 4);
+	struct run_config vm = rc_make("madv-touch", "concurrent", 0);
+	struct run_result rb, rv;
+
+	report_prefix_push("no-overcommit");
+	rc_vms(&vm, 1, 4, 4);
+	rb = run(&bm);
+	rv = run(&vm);
+	report(!rv.exit_code && !rv.stats[STAT_PV_SKIPPED] && rv.ns_per_iter > rb.ns_per_iter &&
+	       rv.ns_per_iter < rb.ns_per_iter + 4 * (default_profile.vmexit_ipi_ns +
+						       default_profile.inject_ns) / 1000,
+	       "1 VM of 4 vCPUs on 4 pCPUs: bare metal (%.0f ns) plus exit costs (%.0f ns)",
+	       rb.ns_per_iter, rv.ns_per_iter);
+	report_prefix_pop();
+}
+
+static void test_kernbench(void)
+{
+	struct run_config rc = rc_make("kernbench", "concurrent", 4);
+	struct run_result ipi, rcu;
+
+	report_prefix_push("kernbench");
+	ipi = run(&rc);
+	rc.table_free = TABLE_FREE_RCU;
+	rcu = run(&rc);
+	report(!ipi.exit_code && !rcu.exit_code,
+	       "rcu vs ipi table freeing: %.0f vs %.0f jobs/s (%.2f%% overhead)",
+	       rcu.ops_per_sec, ipi.ops_per_sec,
+	       100.0 * (ipi.ops_per_sec - rcu.ops_per_sec) / ipi.ops_per_sec);
+	report_prefix_pop();
+}
+
+int main(void)
+{
+	load_default_profile();
+	test_like_bare_metal();
+	test_ebizzy_overcommit();
+	test_gup_fast();
+	test_host_mutants();
+	test_kernbench();
+	return report_summary();
+}
