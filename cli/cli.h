@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cli.h - the shootdown command: subcommands, their shared options, and the
+ * output writers.
+ *
+ * Every subcommand is `int cmd_NAME(int argc, char **argv)` with argv[0] the
+ * subcommand's name; it returns the process exit status:
+ *
+ *	0  ok
+ *	1  a run detected a violation, a deadlock or a stuck call
+ *	2  bad usage or bad input (one line on stderr, nothing run)
+ *	3  internal error
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "work/workload.h"
+
+#define SHOOTDOWN_VERSION	"0.1"
+
+enum exit_status {
+	EXIT_OK		= 0,
+	EXIT_VIOLATION	= 1,
+	EXIT_USAGE	= 2,
+	EXIT_INTERNAL	= 3,
+};
+
+/* ---- subcommands (one table in main.c) ----------------------------------- */
+int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+/* `shootdown check`: provided by check/, with its own options; cli/check.c
+ * has a weak stand-in for builds without it. */
+int check_main(int argc, char **argv);
+
+/* ---- options.c: parsing helpers ------------------------------------------ */
+
+/* Print "shootdown: <message>" as one line on stderr and exit 2. */
+void __attribute__((noreturn, format(printf, 1, 2)))
+die_usage(const char *fmt, ...);
+
+/* Longest list a comma-separated option accepts: entries, characters. */
+#define LIST_MAX	64
+#define LIST_CHARS	1024
+
+/* "--cpus" etc.: opt names the option in error messages. */
+uint64_t parse_u64(const char *opt, const char *s);
+int parse_int(const char *opt, const char *s, int min, int max);
+/* "1,2,4": returns the number of entries; rejects empty entries and
+ * duplicates. */
+int parse_int_list(const char *opt, const char *s, int min, int max,
+		   int *out, int max_entries);
+/* Split "a,b,c" into at most max_entries names, pointers into buf (a copy
+ * of s); rejects empty entries. */
+int split_list(const char *opt, const char *s, char *buf, size_t buflen,
+	       char **out, int max_entries);
+
+/* Name lookups that die with the list of known names. */
+enum protocol lookup_protocol(const char *name);
+enum mutant lookup_mutant(const char *name);
+const struct workload *lookup_workload(const char *name);
+
+/* The option getopt_long could not use, as one usage error. */
+void __attribute__((noreturn))
+die_bad_option(char **argv, int optind, int optopt);
+
+/* Exit 2 when the directory of path cannot take a new file. */
+void check_writable(const char *opt, const char *path);
+
+/* ---- run.c: the grid of runs --------------------------------------------- */
+enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
+
+/* What a compare's rows vary over (columns are always protocols). */
+enum grid_axis {
+	AXIS_CPUS,
+	AXIS_THREADS,
+	/* AXIS_VMS: --vms lists (issue 4) */
+};
+
+/* One finished run, with the settings it ran with. */
+struct result_row {
+	struct run_config rc;
+	struct run_result res;
+};
+
+/* Everything compare's table needs to lay out its rows and columns. */
+struct grid {
+	const struct workload *wl;
+	const char *profile;
+	uint64_t seed;
+	uint64_t iters;			/* as requested; 0: default */
+	enum mutant mutant;
+	int lazy;
+	enum grid_axis axis;
+	int axis_values[LIST_MAX];
+	int nr_rows;
+	enum protocol protocols[NR_PROTOCOLS];
+	int nr_cols;
+	int fixed_cpus;			/* AXIS_THREADS: the one --cpus */
+	struct result_row *rows;	/* [row * nr_cols + col] */
+};
+
+/* ---- output.c ------------------------------------------------------------ */
+void print_json_row(const struct result_row *r);
+void print_csv_header(void);
+void print_csv_row(const struct result_row *r);
+void print_run_summary(const struct result_row *r);
+void print_compare_tables(const struct grid *g);
+/* Flush stdout; on a write error, one line on stderr and false. */
+bool finish_output(void);
+
+/* ---- list.c -------------------------------------------------------------- */
+void list_protocols(void);
+void list_workloads(void);
+void list_mutants(void);
+void list_profiles(void);
+
+#endif

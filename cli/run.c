@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - `shootdown run` (one simulation) and `shootdown compare` (a grid of
+ * them: protocols across, CPU or thread counts down).
+ *
+ * Both go through the same three steps, so `run` is just a one-cell grid:
+ *   1. parse_options: argv into struct run_opts, names and numbers checked;
+ *   2. build_grid: load the profile, apply defaults, check every cell
+ *      (threads <= cpus, ...) -- all bad input is rejected here, before
+ *      the first simulation starts;
+ *   3. run_grid: simulate each cell, streaming JSON/CSV rows as they finish.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/progress.h"
+
+struct run_opts {
+	bool compare;
+	enum protocol protocols[NR_PROTOCOLS];
+	int nr_protocols;		/* 0: the default */
+	const struct workload *wl;
+	int cpus[LIST_MAX];
+	int nr_cpus;			/* 0: the profile's cpus */
+	int threads[LIST_MAX];
+	int nr_threads;			/* 0: one per CPU */
+	int lazy;
+	uint64_t iters;			/* 0: the workload's default */
+	const char *profile;
+	uint64_t seed;
+	enum mutant mutant;
+	const char *trace;
+	bool json, csv;
+};
+
+static const char run_usage[] =
+"usage: shootdown run [options]\n"
+"Simulate one shootdown protocol on one workload and print what it cost.\n"
+"\n"
+"  -p, --protocol P     the flush protocol (default concurrent)\n"
+"  -w, --workload W     the workload (default madv-touch)\n"
+"  -c, --cpus N         simulated CPUs, 1..1024 (default: the profile's cpus)\n"
+"  -t, --threads T      workload threads, one per CPU from CPU 0 (default: N)\n"
+"  -l, --lazy L         L of the non-initiating threads mostly sleep, leaving\n"
+"                       their CPUs in lazy TLB mode (0 <= L < T; default 0)\n"
+"  -i, --iters K        iterations per measured thread (default: per workload;\n"
+"                       not for workloads that run for a simulated time)\n"
+"  -P, --profile NAME|FILE  machine profile (default: default)\n"
+"  -s, --seed S         seed of the simulation's random numbers (default 1)\n"
+"  -m, --mutate M       run with a deliberate bug (shootdown list mutants)\n"
+"  -T, --trace FILE     write a Perfetto/Chrome trace of the run to FILE\n"
+"  -j, --json           one JSON object per result (JSON Lines)\n"
+"      --csv            CSV: a header line and one line per result\n"
+"  -h, --help           this text\n"
+"\n"
+"'shootdown list' shows the protocols, workloads, mutants and profiles.\n"
+"Exit status: 0 ok, 1 violation detected, 2 bad usage, 3 internal error.\n"
+"See shootdown(1) for the output fields.\n";
+
+static const char compare_usage[] =
+"usage: shootdown compare [options]\n"
+"Run every protocol at every CPU (or thread) count and print a table of the\n"
+"workload's metric, each cell relative to the first protocol.\n"
+"\n"
+"  -p, --protocols P1,P2,...  protocols to compare, the first is the reference\n"
+"                       (default: every bare-metal protocol)\n"
+"  -c, --cpus N1,N2,... one row per CPU count (default: the profile's cpus)\n"
+"  -t, --threads T1,T2,...  one row per thread count instead (needs a single\n"
+"                       --cpus value); a single T applies to every row\n"
+"  -w, --workload, -l, --lazy, -i, --iters, -P, --profile, -s, --seed,\n"
+"  -m, --mutate, -T, --trace (one cell only), -j, --json, --csv, -h, --help\n"
+"                       as for shootdown run\n"
+"\n"
+"The table and CSV contain only simulated quantities: the same arguments give\n"
+"the same bytes on every host.  Exit status as for shootdown run.\n";
+
+#define COMMON_OPTS							\
+	{ "workload",	required_argument,	NULL, 'w' },		\
+	{ "cpus",	required_argument,	NULL, 'c' },		\
+	{ "threads",	required_argument,	NULL, 't' },		\
+	{ "lazy",	required_argument,	NULL, 'l' },		\
+	{ "iters",	required_argument,	NULL, 'i' },		\
+	{ "profile",	required_argument,	NULL, 'P' },		\
+	{ "seed",	required_argument,	NULL, 's' },		\
+	{ "mutate",	required_argument,	NULL, 'm' },		\
+	{ "trace",	required_argument,	NULL, 'T' },		\
+	{ "json",	no_argument,		NULL, 'j' },		\
+	{ "csv",	no_argument,		NULL, 'C' },		\
+	{ "help",	no_argument,		NULL, 'h' },		\
+	{ NULL, 0, NULL, 0 }
+
+static const struct option run_longopts[] = {
+	{ "protocol",	required_argument,	NULL, 'p' },
+	COMMON_OPTS
+};
+
+static const struct option compare_longopts[] = {
+	{ "protocols",	required_argument,	NULL, 'p' },
+	COMMON_OPTS
+};
+
+/* ':' first: getopt reports a missing argument as ':' and stays quiet. */
+#define SHORT_OPTS	":p:w:c:t:l:i:P:s:m:T:jh"
+
+/* `run` takes single values; a list there is a likely slip, say so. */
+static void reject_list(const struct run_opts *o, const char *opt,
+			const char *arg)
+{
+	if (!o->compare && strchr(arg, ','))
+		die_usage("%s: '%s' is a list (lists are for shootdown compare)",
+			  opt, arg);
+}
+
+static void parse_protocols(struct run_opts *o, const char *arg)
+{
+	char buf[LIST_CHARS], *names[NR_PROTOCOLS];
+	int i, j;
+
+	reject_list(o, "--protocol", arg);
+	o->nr_protocols = split_list(o->compare ? "--protocols" : "--protocol",
+				     arg, buf, sizeof(buf), names, NR_PROTOCOLS);
+	for (i = 0; i < o->nr_protocols; i++) {
+		o->protocols[i] = lookup_protocol(names[i]);
+		for (j = 0; j < i; j++)
+			if (o->protocols[j] == o->protocols[i])
+				die_usage("--protocols: '%s' appears twice",
+					  names[i]);
+	}
+}
+
+/* One option; returns false for --help. */
+static bool parse_one(struct run_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'p':
+		parse_protocols(o, arg);
+		break;
+	case 'w':
+		o->wl = lookup_workload(arg);
+		break;
+	case 'c':
+		reject_list(o, "--cpus", arg);
+		o->nr_cpus = parse_int_list("--cpus", arg, 1, NR_CPUS_MAX,
+					    o->cpus, LIST_MAX);
+		break;
+	case 't':
+		reject_list(o, "--threads", arg);
+		o->nr_threads = parse_int_list("--threads", arg, 1, NR_CPUS_MAX,
+					       o->threads, LIST_MAX);
+		break;
+	case 'l':
+		o->lazy = parse_int("--lazy", arg, 0, NR_CPUS_MAX - 1);
+		break;
+	case 'i':
+		o->iters = parse_u64("--iters", arg);
+		if (!o->iters)
+			die_usage("--iters: '%s' is not at least 1", arg);
+		break;
+	case 'P':
+		o->profile = arg;
+		break;
+	case 's':
+		o->seed = parse_u64("--seed", arg);
+		break;
+	case 'm':
+		o->mutant = lookup_mutant(arg);
+		break;
+	case 'T':
+		o->trace = arg;
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'C':
+		o->csv = true;
+		break;
+	case 'h':
+		return false;
+	}
+	return true;
+}
+
+static void parse_options(int argc, char **argv, struct run_opts *o)
+{
+	const struct option *longopts = o->compare ? compare_longopts
+						   : run_longopts;
+	int c;
+
+	o->wl = workload_by_name("madv-touch");
+	o->profile = "default";
+	o->seed = 1;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, SHORT_OPTS, longopts, NULL)) != -1) {
+		if (c == '?')
+			die_bad_option(argv, optind, optopt);
+		if (c == ':')
+			die_usage("%s: missing argument", argv[optind - 1]);
+		if (!parse_one(o, c, optarg)) {
+			fputs(o->compare ? compare_usage : run_usage, stdout);
+			exit(finish_output() ? EXIT_OK : EXIT_INTERNAL);
+		}
+	}
+	if (optind < argc)
+		die_usage("%s: unexpected argument '%s'", argv[0], argv[optind]);
+	if (o->json && o->csv)
+		die_usage("--csv: cannot be combined with --json");
+}
+
+/* ---- step 2: the grid ---------------------------------------------------- */
+
+static void load_profile(struct grid *g, const struct run_opts *o,
+			 struct profile *prof)
+{
+	char err[512];
+
+	if (profile_load(prof, o->profile, err, sizeof(err)))
+		die_usage("%s", err);
+	g->profile = prof->name;
+}
+
+/* Guest protocols run only inside VMs; the hypervisor model adds --vms. */
+static void check_protocol(enum protocol p)
+{
+	if (protocols[p].virt)
+		die_usage("protocol %s needs --vms (not yet supported)",
+			  protocols[p].name);
+}
+
+static void check_cell(const struct run_opts *o, int cpus, int threads)
+{
+	if (threads > cpus)
+		die_usage("--threads: '%d' is not in 1..%d (at most --cpus %d)",
+			  threads, cpus, cpus);
+	if (o->lazy >= threads)
+		die_usage("--lazy: '%d' is not in 0..%d (less than the %d thread%s)",
+			  o->lazy, threads - 1, threads, threads == 1 ? "" : "s");
+}
+
+static int cell_cpus(const struct grid *g, int row)
+{
+	return g->axis == AXIS_THREADS ? g->fixed_cpus : g->axis_values[row];
+}
+
+static int cell_threads(const struct grid *g, const struct run_opts *o,
+			int row)
+{
+	if (g->axis == AXIS_THREADS)
+		return g->axis_values[row];
+	return o->nr_threads ? o->threads[0] : g->axis_values[row];
+}
+
+static void build_grid(struct grid *g, const struct run_opts *o,
+		       struct profile *prof)
+{
+	int i;
+
+	memset(g, 0, sizeof(*g));
+	load_profile(g, o, prof);
+	g->wl = o->wl;
+	/* ebizzy and the like run for a simulated time, whatever --iters says */
+	if (o->iters && o->wl->default_duration_ns)
+		die_usage("--iters: %s runs for %llu ms of simulated time, not a "
+			  "number of iterations", o->wl->name,
+			  (unsigned long long)(o->wl->default_duration_ns / 1000000));
+	g->seed = o->seed;
+	g->iters = o->iters;
+	g->mutant = o->mutant;
+	g->lazy = o->lazy;
+
+	if (o->nr_protocols) {
+		g->nr_cols = o->nr_protocols;
+		memcpy(g->protocols, o->protocols, sizeof(g->protocols));
+	} else if (!o->compare) {
+		g->protocols[g->nr_cols++] = PROTO_CONCURRENT;
+	} else {
+		for (i = 0; i < NR_PROTOCOLS; i++)
+			if (!protocols[i].virt)
+				g->protocols[g->nr_cols++] = (enum protocol)i;
+	}
+	for (i = 0; i < g->nr_cols; i++)
+		check_protocol(g->protocols[i]);
+
+	if (o->nr_threads > 1) {
+		if (o->nr_cpus > 1)
+			die_usage("--threads: a list needs a single --cpus value");
+		g->axis = AXIS_THREADS;
+		g->fixed_cpus = o->nr_cpus ? o->cpus[0] : (int)prof->cpus;
+		g->nr_rows = o->nr_threads;
+		memcpy(g->axis_values, o->threads, sizeof(int) * o->nr_threads);
+	} else {
+		g->axis = AXIS_CPUS;
+		g->nr_rows = o->nr_cpus ? o->nr_cpus : 1;
+		if (o->nr_cpus)
+			memcpy(g->axis_values, o->cpus, sizeof(int) * o->nr_cpus);
+		else
+			g->axis_values[0] = (int)prof->cpus;
+	}
+	for (i = 0; i < g->nr_rows; i++)
+		check_cell(o, cell_cpus(g, i), cell_threads(g, o, i));
+
+	if (o->trace) {
+		if (g->nr_rows * g->nr_cols > 1)
+			die_usage("--trace: compare runs %d configurations; trace "
+				  "one of them with shootdown run",
+				  g->nr_rows * g->nr_cols);
+		check_writable("--trace", o->trace);
+	}
+}
+
+/* ---- step 3: running it -------------------------------------------------- */
+
+static void describe(char *buf, size_t len, const struct run_config *rc)
+{
+	int n = snprintf(buf, len, "%s %s %d cpus", protocols[rc->protocol].name,
+			 rc->wl->name, rc->cpus);
+
+	if (n > 0 && (size_t)n < len && rc->threads != rc->cpus)
+		snprintf(buf + n, len - n, ", %d threads", rc->threads);
+}
+
+static void report_failure(const struct result_row *r)
+{
+	const struct run_config *rc = &r->rc;
+	char threads[32] = "";
+
+	if (rc->threads != rc->cpus)
+		snprintf(threads, sizeof(threads), ", %d threads", rc->threads);
+	progress_clear();
+	fflush(stdout);
+	fprintf(stderr, "shootdown: %s/%s/%d cpus%s: %s\n",
+		protocols[rc->protocol].name, rc->wl->name, rc->cpus, threads,
+		r->res.failure[0] ? r->res.failure : "failed");
+}
+
+static void fill_config(struct run_config *rc, const struct grid *g,
+			const struct run_opts *o, const struct profile *prof,
+			int row, int col)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->wl = g->wl;
+	rc->protocol = g->protocols[col];
+	rc->mutant = g->mutant;
+	rc->prof = *prof;
+	rc->cpus = cell_cpus(g, row);
+	rc->threads = cell_threads(g, o, row);
+	rc->lazy = g->lazy;
+	rc->iters = g->iters;
+	rc->seed = g->seed;
+	rc->trace_path = o->trace;
+}
+
+/* Worst status wins: an internal error makes every number suspect. */
+static int worse(int a, int b)
+{
+	if (a == EXIT_INTERNAL || b == EXIT_INTERNAL)
+		return EXIT_INTERNAL;
+	return a > b ? a : b;
+}
+
+static int run_grid(struct grid *g, const struct run_opts *o,
+		    const struct profile *prof)
+{
+	int nr_cells = g->nr_rows * g->nr_cols, i, status = EXIT_OK;
+	char what[128];
+
+	g->rows = calloc(nr_cells, sizeof(*g->rows));
+	if (!g->rows) {
+		fprintf(stderr, "shootdown: out of memory\n");
+		return EXIT_INTERNAL;
+	}
+	if (o->csv)
+		print_csv_header();
+	progress_begin(nr_cells);
+	for (i = 0; i < nr_cells; i++) {
+		struct result_row *r = &g->rows[i];
+
+		fill_config(&r->rc, g, o, prof, i / g->nr_cols, i % g->nr_cols);
+		describe(what, sizeof(what), &r->rc);
+		progress_step(i, what);
+		run_once(&r->rc, &r->res);
+		if (r->res.exit_code)
+			report_failure(r);
+		status = worse(status, r->res.exit_code);
+		if (o->json)
+			print_json_row(r);
+		else if (o->csv)
+			print_csv_row(r);
+		fflush(stdout);
+	}
+	progress_end();
+	return status;
+}
+
+static int run_main(int argc, char **argv, bool compare)
+{
+	struct run_opts o = { .compare = compare };
+	struct profile prof;
+	struct grid g;
+	int status;
+
+	parse_options(argc, argv, &o);
+	build_grid(&g, &o, &prof);
+	status = run_grid(&g, &o, &prof);
+	if (g.rows && !o.json && !o.csv) {
+		if (compare)
+			print_compare_tables(&g);
+		else
+			print_run_summary(&g.rows[0]);
+	}
+	free(g.rows);
+	if (!finish_output())
+		return EXIT_INTERNAL;
+	return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_main(argc, argv, false);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	return run_main(argc, argv, true);
+}

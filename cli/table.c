@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * table.c - the human output of run and compare.
+ *
+ * Only simulated quantities appear here (no wall time), so a table is as
+ * reproducible as the JSON minus wall_s.  A compare prints the workload's
+ * metric with each protocol's change against the first one, then the
+ * shootdown count with IPIs per shootdown, which is what explains most
+ * differences between protocols.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* A cell: a right-aligned value and an optional left-aligned note. */
+struct cell {
+	char main[40];
+	char note[24];
+};
+
+struct table {
+	int nr_rows, nr_cols;	/* row 0: headers; column 0: row labels */
+	struct cell *cells;
+};
+
+static struct cell *at(struct table *t, int row, int col)
+{
+	return &t->cells[row * t->nr_cols + col];
+}
+
+static int table_init(struct table *t, int nr_rows, int nr_cols)
+{
+	t->nr_rows = nr_rows;
+	t->nr_cols = nr_cols;
+	t->cells = calloc((size_t)nr_rows * nr_cols, sizeof(*t->cells));
+	return t->cells ? 0 : -1;
+}
+
+#define COL_GAP	"   "
+
+/*
+ * Widths of column col: values are right-aligned under the header's right
+ * edge, and their notes hang to the right of them, aligned too.
+ */
+static void col_widths(struct table *t, int col, int *wmain, int *wnote)
+{
+	int row;
+
+	*wmain = (int)strlen(at(t, 0, col)->main);
+	*wnote = 0;
+	for (row = 1; row < t->nr_rows; row++) {
+		struct cell *c = at(t, row, col);
+		int m = (int)strlen(c->main), n = (int)strlen(c->note);
+
+		*wmain = m > *wmain ? m : *wmain;
+		*wnote = n > *wnote ? n : *wnote;
+	}
+}
+
+static void print_line(char *line)
+{
+	size_t n = strlen(line);
+
+	while (n && line[n - 1] == ' ')
+		line[--n] = '\0';
+	puts(line);
+}
+
+static void table_print(struct table *t)
+{
+	int wm[NR_PROTOCOLS + 1], wn[NR_PROTOCOLS + 1], row, col;
+	char line[1024];
+
+	for (col = 0; col < t->nr_cols; col++)
+		col_widths(t, col, &wm[col], &wn[col]);
+	for (row = 0; row < t->nr_rows; row++) {
+		size_t used = 0;
+
+		for (col = 0; col < t->nr_cols; col++) {
+			struct cell *c = at(t, row, col);
+
+			used += snprintf(line + used, sizeof(line) - used,
+					 COL_GAP "%*s%s%-*s", wm[col], c->main,
+					 wn[col] ? " " : "", wn[col], c->note);
+			if (used >= sizeof(line))
+				used = sizeof(line) - 1;
+		}
+		print_line(line);
+	}
+	free(t->cells);
+}
+
+/* ---- compare ------------------------------------------------------------- */
+
+static const struct result_row *cell_row(const struct grid *g, int row, int col)
+{
+	return &g->rows[row * g->nr_cols + col];
+}
+
+static double metric(const struct result_row *r)
+{
+	if (r->rc.wl->metric == METRIC_OPS_PER_SEC)
+		return r->res.ops_per_sec;
+	return r->res.ns_per_iter;
+}
+
+static bool failed(const struct result_row *r, struct cell *c)
+{
+	if (!r->res.exit_code)
+		return false;
+	snprintf(c->main, sizeof(c->main), "%s",
+		 r->res.exit_code == EXIT_VIOLATION ? "FAILED" : "ERROR");
+	return true;
+}
+
+/* Change against the reference, rounded first so -0.04% reads +0.0%. */
+static void relative(char *buf, size_t len, double v, double ref)
+{
+	double pct;
+
+	if (!(ref > 0))
+		return;
+	pct = round((v - ref) / ref * 1000.0) / 10.0;
+	snprintf(buf, len, "(%+.1f%%)", pct == 0 ? 0.0 : pct);
+}
+
+static void metric_cell(const struct grid *g, int row, int col, struct cell *c)
+{
+	const struct result_row *r = cell_row(g, row, col);
+	const struct result_row *ref = cell_row(g, row, 0);
+	bool ops = g->wl->metric == METRIC_OPS_PER_SEC;
+
+	if (failed(r, c))
+		return;
+	snprintf(c->main, sizeof(c->main), ops ? "%.0f/s" : "%.0f ns", metric(r));
+	if (col > 0 && !ref->res.exit_code)
+		relative(c->note, sizeof(c->note), metric(r), metric(ref));
+}
+
+static void shootdown_cell(const struct grid *g, int row, int col,
+			   struct cell *c)
+{
+	const struct result_row *r = cell_row(g, row, col);
+	uint64_t sd = r->res.stats[STAT_SHOOTDOWNS];
+
+	if (failed(r, c))
+		return;
+	snprintf(c->main, sizeof(c->main), "%" PRIu64, sd);
+	if (sd)
+		snprintf(c->note, sizeof(c->note), "(%.2f)",
+			 (double)r->res.stats[STAT_IPIS] / sd);
+}
+
+static void lazy_cell(const struct grid *g, int row, int col, struct cell *c)
+{
+	const struct result_row *r = cell_row(g, row, col);
+
+	if (!failed(r, c))
+		snprintf(c->main, sizeof(c->main), "%" PRIu64,
+			 r->res.stats[STAT_LAZY_SKIPPED]);
+}
+
+typedef void (*cell_fn)(const struct grid *g, int row, int col, struct cell *c);
+
+static void print_grid_table(const struct grid *g, const char *title, cell_fn fn)
+{
+	struct table t;
+	int row, col;
+
+	if (table_init(&t, g->nr_rows + 1, g->nr_cols + 1))
+		return;
+	fputs(title, stdout);
+	snprintf(at(&t, 0, 0)->main, sizeof(t.cells->main), "%s",
+		 g->axis == AXIS_THREADS ? "threads" : "cpus");
+	for (col = 0; col < g->nr_cols; col++)
+		snprintf(at(&t, 0, col + 1)->main, sizeof(t.cells->main), "%s",
+			 protocols[g->protocols[col]].name);
+	for (row = 0; row < g->nr_rows; row++) {
+		snprintf(at(&t, row + 1, 0)->main, sizeof(t.cells->main), "%d",
+			 g->axis_values[row]);
+		for (col = 0; col < g->nr_cols; col++)
+			fn(g, row, col, at(&t, row + 1, col + 1));
+	}
+	table_print(&t);
+}
+
+static void print_grid_heading(const struct grid *g)
+{
+	uint64_t iters = g->iters ? g->iters : g->wl->default_iters;
+
+	printf("%s", g->wl->name);
+	if (g->axis == AXIS_THREADS)
+		printf(" on %d cpus", g->fixed_cpus);
+	printf(", profile %s, seed %" PRIu64, g->profile, g->seed);
+	if (g->wl->default_duration_ns)
+		printf(", %.1f ms simulated",
+		       g->wl->default_duration_ns / 1e6);
+	else
+		printf(", %" PRIu64 " iterations per thread", iters);
+	if (g->lazy)
+		printf(", %d lazy thread%s", g->lazy, g->lazy == 1 ? "" : "s");
+	if (g->mutant != MUT_NONE)
+		printf(", mutant %s", mutants[g->mutant].name);
+	putchar('\n');
+}
+
+void print_compare_tables(const struct grid *g)
+{
+	char title[160];
+
+	print_grid_heading(g);
+	snprintf(title, sizeof(title), "%s; change against %s\n",
+		 g->wl->metric == METRIC_OPS_PER_SEC ?
+		 "operations per second, all threads (higher is better)" :
+		 "ns per iteration of the initiating thread (lower is better)",
+		 protocols[g->protocols[0]].name);
+	print_grid_table(g, title, metric_cell);
+	print_grid_table(g, "\nshootdowns (IPIs per shootdown)\n", shootdown_cell);
+	if (g->lazy)
+		print_grid_table(g, "\nlazy CPUs skipped by shootdowns\n", lazy_cell);
+}
+
+/* ---- run ----------------------------------------------------------------- */
+
+void print_run_summary(const struct result_row *r)
+{
+	const struct run_config *rc = &r->rc;
+	const struct run_result *res = &r->res;
+	uint64_t sd = res->stats[STAT_SHOOTDOWNS];
+
+	printf("%s, %s, %d cpus, %d threads", protocols[rc->protocol].name,
+	       rc->wl->name, rc->cpus, rc->threads);
+	if (rc->lazy)
+		printf(" (%d lazy)", rc->lazy);
+	printf(", profile %s, seed %" PRIu64, rc->prof.name, rc->seed);
+	if (rc->mutant != MUT_NONE)
+		printf(", mutant %s", mutants[rc->mutant].name);
+	putchar('\n');
+
+	if (rc->wl->metric == METRIC_OPS_PER_SEC)
+		printf("  %-22s %.0f\n", "operations/s", res->ops_per_sec);
+	printf("  %-22s %.1f\n", "ns/iteration", res->ns_per_iter);
+	printf("  %-22s %" PRIu64 "\n", "iterations", res->iters);
+	printf("  %-22s %" PRIu64, "shootdowns", sd);
+	if (sd)
+		printf("  (%.2f IPIs each)", (double)res->stats[STAT_IPIS] / sd);
+	putchar('\n');
+	printf("  %-22s %" PRIu64 "\n", "IPIs", res->stats[STAT_IPIS]);
+	printf("  %-22s %" PRIu64 "\n", "full flushes",
+	       res->stats[STAT_FULL_FLUSHES]);
+	printf("  %-22s %" PRIu64 "\n", "ranged flushes",
+	       res->stats[STAT_PARTIAL_FLUSHES]);
+	printf("  %-22s %" PRIu64 "\n", "lazy CPUs skipped",
+	       res->stats[STAT_LAZY_SKIPPED]);
+	printf("  %-22s %" PRIu64 "\n", "violations", res->violations);
+	printf("  %-22s %" PRIu64 " ns\n", "simulated time", res->sim_ns);
+	printf("  %-22s %" PRIu64 "\n", "simulated operations", res->sim_ops);
+	if (res->exit_code)
+		printf("  %-22s %s\n", "FAILED", res->failure);
+}

@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# cli-usage.sh - bad input never runs anything: exit status 2, exactly one
+# line on stderr naming the bad value, nothing on stdout, never a crash.
+# And --help works everywhere.  TAP output, for prove.
+SD=${SHOOTDOWN:-$(dirname "$0")/../build/shootdown}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+
+ok() {		# ok STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+	fi
+}
+
+# usage_error WANT ARGS...: exit 2, one stderr line "shootdown: ..." that
+# contains WANT, empty stdout.
+usage_error() {
+	want=$1
+	shift
+	"$SD" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	lines=$(wc -l <"$tmp/err")
+	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$tmp/out" ] &&
+	   grep -q '^shootdown: ' "$tmp/err" && grep -qF -- "$want" "$tmp/err"; then
+		ok 0 "$* -> exit 2: $(cat "$tmp/err")"
+	else
+		ok 1 "$* -> exit $rc, $lines stderr lines, $(wc -c <"$tmp/out") stdout bytes, wanted '$want': $(head -c 300 "$tmp/err")"
+	fi
+}
+
+# help_ok ARGS...: exit 0, usage on stdout, nothing on stderr.
+help_ok() {
+	"$SD" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -qi usage "$tmp/out" && [ ! -s "$tmp/err" ]; then
+		ok 0 "$* prints help"
+	else
+		ok 1 "$* -> exit $rc: $(head -c 300 "$tmp/err")"
+	fi
+}
+
+printf 'cpus = 4\nbogus line\n' >"$tmp/bad.profile"
+mkdir "$tmp/dir"
+
+# names
+usage_error "'foo'"		run --protocol foo
+usage_error "'foo'"		compare --protocols baseline,foo
+usage_error "'nope'"		run --workload nope
+usage_error "'nope'"		run --mutate nope
+usage_error "'frob'"		frob
+usage_error "missing command"
+usage_error "'frob'"		list frob
+usage_error "'frob'"		help frob
+usage_error "pv"		run --protocol pv
+usage_error "xen"		compare --protocols concurrent,xen
+usage_error "'baseline'"	compare --protocols baseline,baseline
+
+# numbers
+usage_error "'0'"		run --cpus 0
+usage_error "'5000'"		run --cpus 5000
+usage_error "'4x'"		run --cpus 4x
+usage_error "'-1'"		run --cpus -1
+usage_error "'0x10'"		run --cpus 0x10
+usage_error "'+4'"		run --cpus +4
+usage_error "'99999999999999999999999'" run --cpus 99999999999999999999999
+usage_error "--cpus"		run --cpus=
+usage_error "'0'"		run --threads 0
+usage_error "'5'"		run --cpus 4 --threads 5
+usage_error "'4'"		run --cpus 4 --lazy 4
+usage_error "'2'"		run --cpus 4 --threads 2 --lazy 2
+usage_error "'-1'"		run --lazy -1
+usage_error "'0'"		run --iters 0
+usage_error "'ten'"		run --iters ten
+usage_error "'-1'"		run --seed -1
+usage_error "'1.5'"		run --seed 1.5
+usage_error "'18446744073709551616'" run --seed 18446744073709551616
+
+# lists
+usage_error "'1,,2'"		compare --cpus 1,,2
+usage_error "'1,2,'"		compare --cpus 1,2,
+usage_error "',1'"		compare --cpus ,1
+usage_error "'2,2'"		compare --cpus 2,2
+usage_error "'0'"		compare --cpus 1,0
+usage_error "'1,2'"		run --cpus 1,2
+usage_error "--threads"		compare --cpus 2,4 --threads 1,2
+usage_error "'3'"		compare --cpus 2,4 --threads 3
+
+# options
+usage_error "'--frob'"		run --frob
+usage_error "'-x'"		compare -x
+usage_error "--cpus"		run --cpus
+usage_error "--json"		run --json --csv
+usage_error "'extra'"		run extra
+usage_error "'--json'"		--json
+
+# files
+usage_error "x.profile"		run --profile x.profile
+usage_error "no-such-builtin"	run --profile no-such-builtin
+usage_error "bad.profile"	run --profile "$tmp/bad.profile"
+usage_error "$tmp/dir"		run --profile "$tmp/dir/"
+usage_error "$tmp/none/t.json"	run --trace "$tmp/none/t.json"
+usage_error "$tmp/dir"		run --trace "$tmp/dir"
+usage_error "--trace"		compare --cpus 1,2 --trace "$tmp/t.json"
+[ -z "$(ls "$tmp/dir")" ] && [ ! -e "$tmp/t.json" ] && [ ! -e "$tmp/t.json.tmp" ]
+ok $? "rejected commands leave no files behind"
+
+# help
+help_ok --help
+help_ok -h
+help_ok run --help
+help_ok compare --help
+help_ok list --help
+help_ok check --help
+help_ok help
+help_ok help compare
+"$SD" --version | grep -q '^shootdown [0-9]'
+ok $? "--version"
+
+echo "1..$n"
