@@ -62,6 +62,9 @@ int split_list(const char *opt, const char *s, char *buf, size_t buflen,
 /* Name lookups that die with the list of known names. */
 enum protocol lookup_protocol(const char *name);
 enum mutant lookup_mutant(const char *name);
+enum table_free lookup_table_free(const char *name);
+int lookup_host_mutant(const char *name);
+const char *host_mutant_name(int m);
 const struct workload *lookup_workload(const char *name);
 
 /* The option getopt_long could not use, as one usage error. */
@@ -78,7 +81,7 @@ enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
 enum grid_axis {
 	AXIS_CPUS,
 	AXIS_THREADS,
-	/* AXIS_VMS: --vms lists (issue 4) */
+	AXIS_VMS,
 };
 
 /* One finished run, with the settings it ran with. */
@@ -101,6 +104,10 @@ struct grid {
 	enum protocol protocols[NR_PROTOCOLS];
 	int nr_cols;
 	int fixed_cpus;			/* AXIS_THREADS: the one --cpus */
+	/* virtual machines: vms 0 on bare metal */
+	int vms, vcpus, pcpus;		/* AXIS_VMS: vms per row */
+	enum table_free table_free;
+	int host_mutant;
 	struct result_row *rows;	/* [row * nr_cols + col] */
 };
 

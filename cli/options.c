@@ -236,3 +236,34 @@ void check_writable(const char *opt, const char *path)
 		die_usage("%s: cannot write '%s': %s", opt, quote(path),
 			  strerror(errno));
 }
+
+enum table_free lookup_table_free(const char *name)
+{
+	int i = table_free_by_name(name);
+
+	if (i < 0)
+		die_usage("--table-free: unknown policy '%s' (known: ipi, rcu, sync-one)",
+			  name);
+	return (enum table_free)i;
+}
+
+/* Host bugs of the hypervisor model (sim/hv.c, enum host_mutant). */
+static const char *const host_mutant_names[] = {
+	"none", "host-lost-flush", "host-preempt-mid-insn",
+};
+
+int lookup_host_mutant(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(host_mutant_names) / sizeof(host_mutant_names[0]); i++)
+		if (!strcmp(name, host_mutant_names[i]))
+			return (int)i;
+	die_usage("--host-mutate: unknown host mutant '%s' (known: none, "
+		  "host-lost-flush, host-preempt-mid-insn)", name);
+}
+
+const char *host_mutant_name(int m)
+{
+	return host_mutant_names[m];
+}

@@ -50,7 +50,7 @@ static enum vkind num_int(char *buf, size_t len, int v)
 FIELD_FN(f_protocol)	{ return str(buf, len, protocols[r->rc.protocol].name); }
 FIELD_FN(f_workload)	{ return str(buf, len, r->rc.wl->name); }
 FIELD_FN(f_cpus)	{ return num_int(buf, len, r->rc.cpus); }
-FIELD_FN(f_threads)	{ return num_int(buf, len, r->rc.threads); }
+FIELD_FN(f_threads)	{ return num_int(buf, len, r->res.threads); }
 FIELD_FN(f_lazy)	{ return num_int(buf, len, r->rc.lazy); }
 FIELD_FN(f_profile)	{ return str(buf, len, r->rc.prof.name); }
 FIELD_FN(f_seed)	{ return num_u64(buf, len, r->rc.seed); }
@@ -69,6 +69,33 @@ STAT_FIELD_FN(f_ipis, STAT_IPIS)
 STAT_FIELD_FN(f_full_flushes, STAT_FULL_FLUSHES)
 STAT_FIELD_FN(f_partial_flushes, STAT_PARTIAL_FLUSHES)
 STAT_FIELD_FN(f_lazy_skipped, STAT_LAZY_SKIPPED)
+STAT_FIELD_FN(f_pv_skipped, STAT_PV_SKIPPED)
+STAT_FIELD_FN(f_hypercalls, STAT_HYPERCALLS)
+STAT_FIELD_FN(f_walks, STAT_WALKS)
+
+FIELD_FN(f_vms)		{ return num_int(buf, len, r->rc.vms); }
+FIELD_FN(f_vcpus)	{ return num_int(buf, len, r->rc.vcpus); }
+FIELD_FN(f_pcpus)	{ return num_int(buf, len, r->rc.pcpus); }
+FIELD_FN(f_table_free)	{ return str(buf, len, table_free_names[r->rc.table_free]); }
+FIELD_FN(f_host_mutate)	{ return str(buf, len, host_mutant_name(r->rc.host_mutant)); }
+FIELD_FN(f_steal_ns)	{ return num_u64(buf, len, r->res.steal_ns); }
+
+/* Per-VM figures, "a;b;c" (a JSON string, so CSV stays one column). */
+FIELD_FN(f_per_vm)
+{
+	size_t n = 0;
+	int i;
+
+	if (!r->rc.vms)
+		return V_NULL;
+	buf[0] = '\0';
+	for (i = 0; i < r->res.nr_vms && n < len; i++) {
+		double v = r->rc.wl->metric == METRIC_OPS_PER_SEC ?
+			   r->res.vm[i].ops_per_sec : r->res.vm[i].ns_per_iter;
+		n += snprintf(buf + n, len - n, "%s%.0f", i ? ";" : "", v);
+	}
+	return V_STRING;
+}
 
 FIELD_FN(f_ns_per_iter)
 {
@@ -127,6 +154,16 @@ static const struct field fields[] = {
 	{ "full_flushes",	false,	f_full_flushes },
 	{ "partial_flushes",	false,	f_partial_flushes },
 	{ "lazy_skipped",	false,	f_lazy_skipped },
+	{ "vms",		false,	f_vms },
+	{ "vcpus",		false,	f_vcpus },
+	{ "pcpus",		false,	f_pcpus },
+	{ "table_free",		false,	f_table_free },
+	{ "host_mutate",	false,	f_host_mutate },
+	{ "per_vm",		false,	f_per_vm },
+	{ "pv_skipped",		false,	f_pv_skipped },
+	{ "hypercalls",		false,	f_hypercalls },
+	{ "steal_ns",		false,	f_steal_ns },
+	{ "walks",		false,	f_walks },
 	{ "violations",		false,	f_violations },
 	{ "sim_ops",		false,	f_sim_ops },
 	{ "sim_ns",		false,	f_sim_ns },

@@ -34,7 +34,20 @@ struct run_opts {
 	enum mutant mutant;
 	const char *trace;
 	bool json, csv;
+	int vms[LIST_MAX];
+	int nr_vms;			/* 0: bare metal (unless a guest protocol) */
+	int vcpus, pcpus;		/* 0: defaults */
+	enum table_free table_free;
+	int host_mutant;
 };
+
+#define VM_USAGE \
+"      --vms N          run the workload in N VMs, each with its own threads\n" \
+"      --vcpus V        vCPUs per VM (default: --cpus, else the profile's cpus)\n" \
+"      --pcpus P        host CPUs under the VMs (default: V)\n" \
+"      --table-free F   when page-table pages are freed: ipi (right after the\n" \
+"                       shootdown, the default), rcu, sync-one\n" \
+"      --host-mutate M  run a buggy host: host-lost-flush, host-preempt-mid-insn\n"
 
 static const char run_usage[] =
 "usage: shootdown run [options]\n"
@@ -55,6 +68,8 @@ static const char run_usage[] =
 "  -j, --json           one JSON object per result (JSON Lines)\n"
 "      --csv            CSV: a header line and one line per result\n"
 "  -h, --help           this text\n"
+"Virtual machines (the guest protocols pv, hyperv, xen imply --vms 1):\n"
+VM_USAGE
 "\n"
 "'shootdown list' shows the protocols, workloads, mutants and profiles.\n"
 "Exit status: 0 ok, 1 violation detected, 2 bad usage, 3 internal error.\n"
@@ -73,6 +88,8 @@ static const char compare_usage[] =
 "  -w, --workload, -l, --lazy, -i, --iters, -P, --profile, -s, --seed,\n"
 "  -m, --mutate, -T, --trace (one cell only), -j, --json, --csv, -h, --help\n"
 "                       as for shootdown run\n"
+"      --vms N1,N2,...  one row per VM count (VMs of --vcpus on --pcpus)\n"
+"      --vcpus, --pcpus, --table-free, --host-mutate  as for shootdown run\n"
 "\n"
 "The table and CSV contain only simulated quantities: the same arguments give\n"
 "the same bytes on every host.  Exit status as for shootdown run.\n";
@@ -89,6 +106,11 @@ static const char compare_usage[] =
 	{ "trace",	required_argument,	NULL, 'T' },		\
 	{ "json",	no_argument,		NULL, 'j' },		\
 	{ "csv",	no_argument,		NULL, 'C' },		\
+	{ "vms",	required_argument,	NULL, 'V' },		\
+	{ "vcpus",	required_argument,	NULL, 'v' },		\
+	{ "pcpus",	required_argument,	NULL, 'H' },		\
+	{ "table-free",	required_argument,	NULL, 'F' },		\
+	{ "host-mutate", required_argument,	NULL, 'M' },		\
 	{ "help",	no_argument,		NULL, 'h' },		\
 	{ NULL, 0, NULL, 0 }
 
@@ -177,6 +199,22 @@ static bool parse_one(struct run_opts *o, int c, const char *arg)
 	case 'C':
 		o->csv = true;
 		break;
+	case 'V':
+		reject_list(o, "--vms", arg);
+		o->nr_vms = parse_int_list("--vms", arg, 1, MAX_VMS, o->vms, LIST_MAX);
+		break;
+	case 'v':
+		o->vcpus = parse_int("--vcpus", arg, 1, NR_CPUS_MAX);
+		break;
+	case 'H':
+		o->pcpus = parse_int("--pcpus", arg, 1, NR_CPUS_MAX);
+		break;
+	case 'F':
+		o->table_free = lookup_table_free(arg);
+		break;
+	case 'M':
+		o->host_mutant = lookup_host_mutant(arg);
+		break;
 	case 'h':
 		return false;
 	}
@@ -222,12 +260,46 @@ static void load_profile(struct grid *g, const struct run_opts *o,
 	g->profile = prof->name;
 }
 
-/* Guest protocols run only inside VMs; the hypervisor model adds --vms. */
-static void check_protocol(enum protocol p)
+/*
+ * Virtual machines: --vms (or a guest protocol, which implies one VM).  Each
+ * VM runs the whole workload with vcpus threads; --cpus, if given, is the
+ * vCPU count.  V x VMs must fit the engine's 1024 CPUs.
+ */
+static void build_vms(struct grid *g, const struct run_opts *o,
+		      const struct profile *prof)
 {
-	if (protocols[p].virt)
-		die_usage("protocol %s needs --vms (not yet supported)",
-			  protocols[p].name);
+	bool guest = false;
+	int i, max_vms = 0;
+
+	for (i = 0; i < g->nr_cols; i++)
+		guest |= protocols[g->protocols[i]].virt;
+	if (!o->nr_vms && !guest) {
+		if (o->vcpus || o->pcpus || o->host_mutant)
+			die_usage("%s: needs --vms", o->vcpus ? "--vcpus" :
+				  o->pcpus ? "--pcpus" : "--host-mutate");
+		return;
+	}
+	if (o->nr_cpus > 1)
+		die_usage("--cpus: a list cannot be combined with --vms");
+	g->vcpus = o->vcpus ? o->vcpus : o->nr_cpus ? o->cpus[0] : (int)prof->cpus;
+	g->pcpus = o->pcpus ? o->pcpus : g->vcpus;
+	g->host_mutant = o->host_mutant;
+	g->vms = o->nr_vms ? o->vms[0] : 1;
+	for (i = 0; i < o->nr_vms; i++)
+		if (o->vms[i] > max_vms)
+			max_vms = o->vms[i];
+	if ((long)max_vms * g->vcpus > NR_CPUS_MAX)
+		die_usage("--vms: %d VMs of %d vCPUs is more than %d simulated CPUs",
+			  max_vms, g->vcpus, NR_CPUS_MAX);
+	if (o->nr_vms > 1) {
+		g->axis = AXIS_VMS;
+		g->nr_rows = o->nr_vms;
+		memcpy(g->axis_values, o->vms, sizeof(int) * o->nr_vms);
+	} else {
+		g->axis = AXIS_CPUS;
+		g->nr_rows = 1;
+		g->axis_values[0] = g->vcpus;
+	}
 }
 
 static void check_cell(const struct run_opts *o, int cpus, int threads)
@@ -240,17 +312,40 @@ static void check_cell(const struct run_opts *o, int cpus, int threads)
 			  o->lazy, threads - 1, threads, threads == 1 ? "" : "s");
 }
 
+static int cell_vms(const struct grid *g, int row)
+{
+	return g->axis == AXIS_VMS ? g->axis_values[row] : g->vms;
+}
+
+/* All simulated CPUs: every VM's vCPUs, or the machine's CPUs. */
 static int cell_cpus(const struct grid *g, int row)
 {
+	if (g->vcpus)
+		return cell_vms(g, row) * g->vcpus;
 	return g->axis == AXIS_THREADS ? g->fixed_cpus : g->axis_values[row];
 }
 
+/* Threads to ask for: 0 leaves it to the workload (one per CPU unless it
+ * says otherwise); the result says how many ran. */
 static int cell_threads(const struct grid *g, const struct run_opts *o,
 			int row)
 {
 	if (g->axis == AXIS_THREADS)
 		return g->axis_values[row];
-	return o->nr_threads ? o->threads[0] : g->axis_values[row];
+	return o->nr_threads ? o->threads[0] : 0;
+}
+
+/* The thread count a cell will run with, for checking --lazy. */
+static int cell_threads_effective(const struct grid *g, const struct run_opts *o,
+				  int row, int cpus)
+{
+	int t = cell_threads(g, o, row);
+
+	if (t)
+		return t;
+	if (g->wl->default_threads && g->wl->default_threads < cpus)
+		return g->wl->default_threads;
+	return cpus;
 }
 
 static void build_grid(struct grid *g, const struct run_opts *o,
@@ -281,10 +376,16 @@ static void build_grid(struct grid *g, const struct run_opts *o,
 			if (!protocols[i].virt)
 				g->protocols[g->nr_cols++] = (enum protocol)i;
 	}
-	for (i = 0; i < g->nr_cols; i++)
-		check_protocol(g->protocols[i]);
+	g->table_free = o->table_free;
+	build_vms(g, o, prof);
 
-	if (o->nr_threads > 1) {
+	if (g->vcpus) {
+		if (o->nr_threads > 1)
+			die_usage("--threads: a list cannot be combined with --vms");
+		for (i = 0; i < g->nr_rows; i++)
+			check_cell(o, g->vcpus,
+				   cell_threads_effective(g, o, i, g->vcpus));
+	} else if (o->nr_threads > 1) {
 		if (o->nr_cpus > 1)
 			die_usage("--threads: a list needs a single --cpus value");
 		g->axis = AXIS_THREADS;
@@ -299,8 +400,10 @@ static void build_grid(struct grid *g, const struct run_opts *o,
 		else
 			g->axis_values[0] = (int)prof->cpus;
 	}
-	for (i = 0; i < g->nr_rows; i++)
-		check_cell(o, cell_cpus(g, i), cell_threads(g, o, i));
+	if (!g->vcpus)
+		for (i = 0; i < g->nr_rows; i++)
+			check_cell(o, cell_cpus(g, i),
+				   cell_threads_effective(g, o, i, cell_cpus(g, i)));
 
 	if (o->trace) {
 		if (g->nr_rows * g->nr_cols > 1)
@@ -318,7 +421,7 @@ static void describe(char *buf, size_t len, const struct run_config *rc)
 	int n = snprintf(buf, len, "%s %s %d cpus", protocols[rc->protocol].name,
 			 rc->wl->name, rc->cpus);
 
-	if (n > 0 && (size_t)n < len && rc->threads != rc->cpus)
+	if (n > 0 && (size_t)n < len && rc->threads && rc->threads != rc->cpus)
 		snprintf(buf + n, len - n, ", %d threads", rc->threads);
 }
 
@@ -327,8 +430,8 @@ static void report_failure(const struct result_row *r)
 	const struct run_config *rc = &r->rc;
 	char threads[32] = "";
 
-	if (rc->threads != rc->cpus)
-		snprintf(threads, sizeof(threads), ", %d threads", rc->threads);
+	if (r->res.threads && r->res.threads != rc->cpus)
+		snprintf(threads, sizeof(threads), ", %d threads", r->res.threads);
 	progress_clear();
 	fflush(stdout);
 	fprintf(stderr, "shootdown: %s/%s/%d cpus%s: %s\n",
@@ -351,6 +454,13 @@ static void fill_config(struct run_config *rc, const struct grid *g,
 	rc->iters = g->iters;
 	rc->seed = g->seed;
 	rc->trace_path = o->trace;
+	rc->table_free = g->table_free;
+	if (g->vcpus) {
+		rc->vms = cell_vms(g, row);
+		rc->vcpus = g->vcpus;
+		rc->pcpus = g->pcpus;
+		rc->host_mutant = g->host_mutant;
+	}
 }
 
 /* Worst status wins: an internal error makes every number suspect. */

@@ -164,6 +164,15 @@ static void lazy_cell(const struct grid *g, int row, int col, struct cell *c)
 			 r->res.stats[STAT_LAZY_SKIPPED]);
 }
 
+static void virt_cell(const struct grid *g, int row, int col, struct cell *c)
+{
+	const struct result_row *r = cell_row(g, row, col);
+
+	if (!failed(r, c))
+		snprintf(c->main, sizeof(c->main), "%" PRIu64 " / %" PRIu64,
+			 r->res.stats[STAT_PV_SKIPPED], r->res.stats[STAT_HYPERCALLS]);
+}
+
 typedef void (*cell_fn)(const struct grid *g, int row, int col, struct cell *c);
 
 static void print_grid_table(const struct grid *g, const char *title, cell_fn fn)
@@ -175,7 +184,8 @@ static void print_grid_table(const struct grid *g, const char *title, cell_fn fn
 		return;
 	fputs(title, stdout);
 	snprintf(at(&t, 0, 0)->main, sizeof(t.cells->main), "%s",
-		 g->axis == AXIS_THREADS ? "threads" : "cpus");
+		 g->axis == AXIS_THREADS ? "threads" : g->axis == AXIS_VMS ? "vms" :
+		 g->vcpus ? "vcpus" : "cpus");
 	for (col = 0; col < g->nr_cols; col++)
 		snprintf(at(&t, 0, col + 1)->main, sizeof(t.cells->main), "%s",
 			 protocols[g->protocols[col]].name);
@@ -195,6 +205,14 @@ static void print_grid_heading(const struct grid *g)
 	printf("%s", g->wl->name);
 	if (g->axis == AXIS_THREADS)
 		printf(" on %d cpus", g->fixed_cpus);
+	if (g->vcpus)
+		printf(" in %s VMs of %d vCPUs on %d host CPUs (table-free %s%s%s)",
+		       g->axis == AXIS_VMS ? "N" : (g->vms == 1 ? "1" : "several"),
+		       g->vcpus, g->pcpus, table_free_names[g->table_free],
+		       g->host_mutant ? ", host " : "",
+		       g->host_mutant ? host_mutant_name(g->host_mutant) : "");
+	else if (g->table_free)
+		printf(" (table-free %s)", table_free_names[g->table_free]);
 	printf(", profile %s, seed %" PRIu64, g->profile, g->seed);
 	if (g->wl->default_duration_ns)
 		printf(", %.1f ms simulated",
@@ -222,6 +240,9 @@ void print_compare_tables(const struct grid *g)
 	print_grid_table(g, "\nshootdowns (IPIs per shootdown)\n", shootdown_cell);
 	if (g->lazy)
 		print_grid_table(g, "\nlazy CPUs skipped by shootdowns\n", lazy_cell);
+	if (g->vcpus)
+		print_grid_table(g, "\npreempted vCPUs skipped (pv) / flush hypercalls\n",
+				 virt_cell);
 }
 
 /* ---- run ----------------------------------------------------------------- */
@@ -233,7 +254,7 @@ void print_run_summary(const struct result_row *r)
 	uint64_t sd = res->stats[STAT_SHOOTDOWNS];
 
 	printf("%s, %s, %d cpus, %d threads", protocols[rc->protocol].name,
-	       rc->wl->name, rc->cpus, rc->threads);
+	       rc->wl->name, rc->cpus, res->threads);
 	if (rc->lazy)
 		printf(" (%d lazy)", rc->lazy);
 	printf(", profile %s, seed %" PRIu64, rc->prof.name, rc->seed);

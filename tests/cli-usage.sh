@@ -57,8 +57,13 @@ usage_error "'frob'"		frob
 usage_error "missing command"
 usage_error "'frob'"		list frob
 usage_error "'frob'"		help frob
-usage_error "pv"		run --protocol pv
-usage_error "xen"		compare --protocols concurrent,xen
+usage_error "'0'"		run --vms 0
+usage_error "'17'"		run --vms 17
+usage_error "--vcpus"		run --vcpus 4
+usage_error "'frob'"		run --vms 1 --table-free frob
+usage_error "'frob'"		run --vms 1 --host-mutate frob
+usage_error "1024"		run --vms 2 --vcpus 1000
+usage_error "--cpus"		compare --vms 1,2 --cpus 2,4
 usage_error "'baseline'"	compare --protocols baseline,baseline
 
 # numbers

@@ -116,7 +116,8 @@ const struct workload wl_gup_fast = {
 	.summary = "odd threads walk page tables with IRQs off (get_user_pages_fast); "
 		   "even threads unmap or collapse 2 MiB regions, freeing tables (unmaps/s)",
 	.metric = METRIC_OPS_PER_SEC,
-	.default_iters = 400,
+	.default_iters = 1000,
+	.default_threads = 8,		/* 4 walkers, 4 unmappers */
 	.setup = gup_setup,
 	.thread = gup_thread,
 	.only_thread0_counted = true,

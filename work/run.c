@@ -141,6 +141,7 @@ static void collect(struct sim *s, struct wl_ctx **ctx, int nr, struct run_resul
 	res->sim_ops = s->ops;
 	res->sim_ns = s->end_time / 1000;
 	res->nr_vms = nr;
+	res->threads = ctx[0]->threads;
 	for (i = 0; i < nr; i++) {
 		struct vm_result *v = &res->vm[i];
 
@@ -170,7 +171,9 @@ static struct wl_ctx *ctx_create(const struct run_config *rc, int vm, int cpus,
 	memset(c, 0, sizeof(*c));
 	c->rc = rc;
 	c->vm = vm;
-	c->threads = rc->threads ? rc->threads : cpus;
+	c->threads = rc->threads ? rc->threads :
+		     rc->wl->default_threads && rc->wl->default_threads < cpus ?
+		     rc->wl->default_threads : cpus;
 	c->probe_va = wl_region(0);
 	c->iters = rc->iters ? rc->iters : rc->wl->default_iters;
 	if (rc->wl->default_duration_ns)

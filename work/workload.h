@@ -23,6 +23,7 @@ struct workload {
 	const char *summary;
 	enum wl_metric metric;
 	u64 default_iters;	/* per measured thread */
+	int default_threads;	/* 0: one per CPU */
 	u64 default_duration_ns; /* >0: threads run for this simulated time */
 	/* Runs on thread 0's CPU inside the machine before the others
 	 * start: create the address space, files, mappings. */
@@ -65,6 +66,7 @@ struct vm_result {
 };
 
 struct run_result {
+	int threads;		/* per VM, as run */
 	double ns_per_iter;	/* initiator, simulated (mean over VMs) */
 	double ops_per_sec;	/* simulated throughput, summed over VMs */
 	u64 iters;
