@@ -209,6 +209,33 @@ void sim_destroy(struct sim *s)
 
 static void process_event(struct sim *s, struct event *e, ps_t now);
 
+/* Nothing can run: say what the CPUs that still have work are stuck on. */
+static void describe_deadlock(struct sim *s)
+{
+	static const char *const what[] = {
+		[CPU_RUNNING] = "running", [CPU_RUNNABLE] = "runnable",
+		[CPU_COMPUTE] = "computing", [CPU_WAIT] = "spinning",
+		[CPU_IDLE] = "halted", [CPU_HALT] = "halted",
+	};
+	size_t n = 0;
+	int i;
+
+	n += snprintf(s->abort_msg + n, sizeof(s->abort_msg) - n, "deadlock:");
+	for (i = 0; i < s->nr_cpus && n < sizeof(s->abort_msg); i++) {
+		struct sim_cpu *c = &s->cpus[i];
+
+		if (!c->counted || c->state == CPU_IDLE)
+			continue;
+		n += snprintf(s->abort_msg + n, sizeof(s->abort_msg) - n,
+			      " cpu %d %s%s", i, what[c->state],
+			      c->state != CPU_WAIT ? "" : c->irq_on ?
+			      " with IF=1" : " with IF=0");
+		if (c->state == CPU_WAIT && !coh_wait_listed(c))
+			n += snprintf(s->abort_msg + n, sizeof(s->abort_msg) - n,
+				      " (engine error: lost wake-up)");
+	}
+}
+
 /*
  * Give the processor to the earliest entity.  Called on the stack of the
  * coroutine `from` (a CPU that has queued or parked itself, or the host).
@@ -233,6 +260,8 @@ static void dispatch_from(struct sim *s, struct coro *from, struct hnode *n,
 			n = heap_pop(&s->heap, &key);
 		if (!n) {
 			s->end = s->live_counted ? SIM_END_DEADLOCK : SIM_END_DONE;
+			if (s->live_counted)
+				describe_deadlock(s);
 			s->stop = true;
 			continue;
 		}

@@ -17,6 +17,7 @@
 #include "sim/sim.h"
 
 #define LINE_SHIFT 6
+#define PHYS_QUARANTINE 1024	/* frees before a frame is reused */
 
 static inline u32 line_hash(u64 tag, u32 cap)
 {
@@ -150,6 +151,12 @@ ps_t coh_store(struct sim_cpu *c, uintptr_t addr, bool rmw)
 	ps_t extra = rmw ? s->cost.atomic : 0, lat, done;
 	u32 w;
 
+	/* spinners on this line will see the change, whoever owns it */
+	while (unlikely(l->waiters)) {
+		struct sim_cpu *wt = &s->cpus[l->waiters - 1];
+		wt->woke_by_store = true;
+		sim_wake(wt, c->clock);		/* unlinks wt */
+	}
 	if (l->owner == c->id)
 		return s->cost.l1 + extra;
 	if (l->owner >= 0) {
@@ -171,12 +178,6 @@ ps_t coh_store(struct sim_cpu *c, uintptr_t addr, bool rmw)
 	memset(sh, 0, s->lines.words_per_line * sizeof(u64));
 	l->owner = c->id;
 	l->sockets = 1u << c->socket;
-	/* spinners on this line will see the change */
-	while (l->waiters) {
-		struct sim_cpu *wt = &s->cpus[l->waiters - 1];
-		wt->woke_by_store = true;
-		sim_wake(wt, c->clock);		/* unlinks wt */
-	}
 	return queued(l, c->clock, lat, true, &done) + extra;
 }
 
@@ -228,10 +229,11 @@ int phys_init(struct phys *p, u64 nr_frames)
 	p->state = calloc(nr_frames, 1);
 	p->walked = calloc(nr_frames, 1);
 	p->free = malloc(nr_frames * sizeof(*p->free));
+	p->quarantine = malloc(PHYS_QUARANTINE * sizeof(*p->quarantine));
+	p->q_head = p->q_len = 0;
 	/* pfn 0 is never handed out: 0 means "no page" to the kernel */
-	p->head = 0;
 	p->nr_free = 0;
-	for (i = 1; i < nr_frames; i++)
+	for (i = nr_frames - 1; i >= 1; i--)
 		p->free[p->nr_free++] = i;
 	p->state[0] = FRAME_USED;
 	return 0;
@@ -245,13 +247,16 @@ void phys_free_all(struct phys *p)
 	free(p->state);
 	free(p->walked);
 	free(p->free);
+	free(p->quarantine);
 	memset(p, 0, sizeof(*p));
 }
 
 /*
- * Frames are reused oldest-freed first (a FIFO ring): a freed frame stays
- * free as long as possible, so a late read through the direct map finds it
- * free and is reported.  Reuse through a stale TLB entry is caught by frame
+ * A freed frame sits in a quarantine until PHYS_QUARANTINE more frames have
+ * been freed, so a late read through the direct map finds it free and is
+ * reported; then it joins the free stack, lowest frames and the latest
+ * released reused first, which keeps the host memory a run touches near its
+ * working set.  Reuse through a stale TLB entry is caught by frame
  * generations whatever the order.
  */
 u64 phys_alloc(struct sim *s)
@@ -259,11 +264,15 @@ u64 phys_alloc(struct sim *s)
 	struct phys *p = &s->phys;
 	u64 pfn;
 
-	if (!p->nr_free)
+	if (p->nr_free) {
+		pfn = p->free[--p->nr_free];
+	} else if (p->q_len) {
+		pfn = p->quarantine[p->q_head];
+		p->q_head = (p->q_head + 1) % PHYS_QUARANTINE;
+		p->q_len--;
+	} else {
 		return 0;
-	pfn = p->free[p->head];
-	p->head = (p->head + 1) % p->nr_frames;
-	p->nr_free--;
+	}
 	p->state[pfn] = FRAME_USED;
 	memset(p->ram + (pfn << PAGE_SHIFT), 0, PAGE_SIZE);
 	return pfn;
@@ -284,7 +293,12 @@ void phys_release(struct sim *s, u64 pfn)
 	}
 	p->state[pfn] = FRAME_FREE;
 	p->gen[pfn]++;
-	p->free[(p->head + p->nr_free++) % p->nr_frames] = pfn;
+	if (p->q_len == PHYS_QUARANTINE) {
+		p->free[p->nr_free++] = p->quarantine[p->q_head];
+		p->q_head = (p->q_head + 1) % PHYS_QUARANTINE;
+		p->q_len--;
+	}
+	p->quarantine[(p->q_head + p->q_len++) % PHYS_QUARANTINE] = pfn;
 }
 
 /* A kernel access through the direct map to a frame that is free. */
@@ -299,3 +313,21 @@ void phys_check_access(struct sim_cpu *c, uintptr_t a, bool write)
 			      write ? "write" : "read", (unsigned long long)pfn,
 			      (unsigned long long)(a & (PAGE_SIZE - 1)));
 }
+
+/* Is c on the waiter list of the line it waits on?  (A self-check.) */
+bool coh_wait_listed(struct sim_cpu *c)
+{
+	struct sim *s = c->sim;
+	u64 *sh;
+	struct line *l;
+	u16 w;
+
+	if (!c->wait_line)
+		return false;
+	l = line_get(s, c->wait_line, &sh);
+	for (w = l->waiters; w; w = s->cpus[w - 1].wait_next)
+		if (w == c->id + 1)
+			return true;
+	return false;
+}
+

@@ -230,8 +230,10 @@ struct phys {
 	u32 *gen;		/* bumped on every free */
 	u8 *state;
 	u8 *walked;		/* has been in some PWC since its allocation */
-	u32 *free;		/* ring of free pfns, oldest first */
-	u64 head, nr_free;
+	u32 *free;		/* stack of free pfns, reused first */
+	u64 nr_free;
+	u32 *quarantine;	/* ring of the latest frees, oldest first */
+	u64 q_head, q_len;
 };
 
 /* ---- the stale-translation detector's record of finished flushes ------- */
@@ -362,6 +364,7 @@ ps_t coh_load(struct sim_cpu *c, uintptr_t addr);
 ps_t coh_store(struct sim_cpu *c, uintptr_t addr, bool rmw);
 void coh_wait_add(struct sim_cpu *c, uintptr_t addr);
 void coh_wait_del(struct sim_cpu *c);
+bool coh_wait_listed(struct sim_cpu *c);
 int phys_init(struct phys *p, u64 nr_frames);
 void phys_free_all(struct phys *p);
 u64 phys_alloc(struct sim *s);
