@@ -253,6 +253,7 @@ int sys_populate(struct mm *mm, u64 start, u64 len);
 int mm_collapse_pmd(struct mm *mm, u64 va);
 int sys_mprotect(struct mm *mm, u64 start, u64 len, bool writable);
 int file_writeback(struct mm *mm, struct file *f);
+int file_writeback_range(struct mm *mm, struct file *f, u64 first, u64 nr);
 u64 user_read(u64 va);
 void user_write(u64 va, u64 v);
 

@@ -391,11 +391,12 @@ int sys_mprotect(struct mm *mm, u64 start, u64 len, bool writable)
 }
 
 /*
- * Write back the dirty pages of f mapped shared in mm: clean each page and
- * write-protect its PTE so the next write faults and dirties it again.  Like
- * page_mkclean(), one page at a time, each with its own flush.
+ * Write back the dirty pages [first, first + nr) of f mapped shared in mm:
+ * clean each page and write-protect its PTE so the next write faults and
+ * dirties it again.  Like page_mkclean(), one page at a time, each with its
+ * own flush.
  */
-int file_writeback(struct mm *mm, struct file *f)
+int file_writeback_range(struct mm *mm, struct file *f, u64 first, u64 nr)
 {
 	int i, n = 0;
 
@@ -409,6 +410,8 @@ int file_writeback(struct mm *mm, struct file *f)
 			struct mmu_gather tlb;
 			u64 va = v->start + (idx << PAGE_SHIFT);
 
+			if (v->pgoff + idx < first || v->pgoff + idx >= first + nr)
+				continue;
 			if (!READ_ONCE(f->dirty[v->pgoff + idx]))
 				continue;
 			tlb_gather_init(&tlb, mm);
@@ -466,6 +469,11 @@ void mm_exit(struct mm *mm)
 	/* the PML4 and everything under it */
 	gather_tables(&tlb, mm->pgd, PT_LEVELS);
 	tlb_finish_mmu(&tlb);
+}
+
+int file_writeback(struct mm *mm, struct file *f)
+{
+	return file_writeback_range(mm, f, 0, f->nr_pages);
 }
 
 /* ---- user memory ----------------------------------------------------------- */

@@ -54,10 +54,10 @@ static void ebizzy_thread(struct wl_ctx *c, int t)
 const struct workload wl_ebizzy = {
 	.name = "ebizzy",
 	.summary = "threads allocate 256 KiB chunks, fill, search, free them "
-		   "(munmap shootdowns); records/s over 50 ms simulated",
+		   "(munmap shootdowns); records/s over 200 ms simulated",
 	.metric = METRIC_OPS_PER_SEC,
 	.default_iters = 0,
-	.default_duration_ns = 50 * 1000 * 1000,
+	.default_duration_ns = 200 * 1000 * 1000,
 	.setup = ebizzy_setup,
 	.thread = ebizzy_thread,
 };

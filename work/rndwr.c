@@ -1,36 +1,72 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rndwr.c - mmap-rndwr: threads write random pages of a shared file mapping
- * (sysbench fileio rndwr in mmap mode).  Every FSYNC_EVERY writes a thread
- * writes the file back, which write-protects the dirty pages' PTEs one page
- * at a time, each with its shootdown.  Reported: writes per second.
+ * rndwr.c - mmap-rndwr: sysbench fileio rndwr in mmap mode.  128 files of
+ * 32 pages (16 MiB, sysbench's default file count) mapped shared; threads
+ * draw requests from one shared generator (a locked counter, as sysbench's
+ * is under a mutex) and write a random page of a random file.  Every 100th
+ * request (--file-fsync-freq's default) is instead an fsync of the next file
+ * in turn: its dirty pages are written back, each PTE write-protected with
+ * its own shootdown.  Reported: writes per second.
  */
 #include "work/workload.h"
 
-#define FILE_PAGES	4096	/* 16 MiB */
-#define FSYNC_EVERY	100	/* sysbench --file-fsync-freq default */
+#define FILES		128
+#define FILE_PAGES	32
+#define FSYNC_FREQ	100
+
+struct rndwr_state {
+	spinlock_t lock ____cacheline_aligned;
+	u64 requests;
+	u64 fsynced;
+};
 
 static void rndwr_setup(struct wl_ctx *c)
 {
+	struct rndwr_state *st = kzalloc(sizeof(*st));
+
+	c->wl_data = st;
 	c->mm = mm_create(c->k);
-	c->file = file_create(FILE_PAGES);
-	mm_add_vma(c->mm, wl_region(0), wl_region(0) + FILE_PAGES * PAGE_SIZE,
+	c->file = file_create(FILES * FILE_PAGES);
+	mm_add_vma(c->mm, wl_region(0), wl_region(0) + FILES * FILE_PAGES * PAGE_SIZE,
 		   VMA_FILE_SHARED, true, c->file, 0);
 	mm_add_vma(c->mm, wl_region(7), wl_region(8), VMA_ANON, true, NULL, 0);
 	wl_measure_begin(c);
 }
 
+/* The next request: a file to fsync (>= 0), or -1 for a write. */
+static int next_request(struct rndwr_state *st)
+{
+	int fsync_file = -1;
+	u64 n;
+
+	spin_lock(&st->lock);
+	n = READ_ONCE(st->requests) + 1;
+	WRITE_ONCE(st->requests, n);
+	if (n % FSYNC_FREQ == 0) {
+		u64 f = READ_ONCE(st->fsynced);
+		WRITE_ONCE(st->fsynced, f + 1);
+		fsync_file = (int)(f % FILES);
+	}
+	spin_unlock(&st->lock);
+	return fsync_file;
+}
+
 static void rndwr_thread(struct wl_ctx *c, int t)
 {
+	struct rndwr_state *st = c->wl_data;
 	u64 i;
 
 	for (i = 1; i <= c->iters; i++) {
-		u64 page = env->random() % FILE_PAGES;
+		int f = next_request(st);
 
-		user_write(wl_region(0) + page * PAGE_SIZE, i);
+		if (f >= 0) {
+			file_writeback_range(c->mm, c->file, (u64)f * FILE_PAGES,
+					     FILE_PAGES);
+			continue;
+		}
+		user_write(wl_region(0) + env->random() % (FILES * FILE_PAGES) *
+			   PAGE_SIZE, i);
 		env_stat(STAT_OPS, 1);
-		if (i % FSYNC_EVERY == 0)
-			file_writeback(c->mm, c->file);
 	}
 	if (t == 0)
 		wl_measure_end(c, c->iters);
@@ -38,8 +74,8 @@ static void rndwr_thread(struct wl_ctx *c, int t)
 
 const struct workload wl_mmap_rndwr = {
 	.name = "mmap-rndwr",
-	.summary = "threads write random pages of a shared file mapping; "
-		   "fsync every 100 writes write-protects dirty PTEs (writes/s)",
+	.summary = "sysbench rndwr, mmap mode: threads write random pages of 128 "
+		   "shared-mapped files; every 100th request fsyncs one (writes/s)",
 	.metric = METRIC_OPS_PER_SEC,
 	.default_iters = 400,
 	.setup = rndwr_setup,

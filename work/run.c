@@ -247,7 +247,8 @@ int run_once(const struct run_config *rc, struct run_result *res)
 	case SIM_END_DONE:
 		break;
 	case SIM_END_DEADLOCK:
-		set_failure(res, 1, "deadlock: every CPU is waiting and none can run");
+		set_failure(res, 1, s->abort_msg[0] ? s->abort_msg :
+			    "deadlock: every CPU is waiting and none can run");
 		break;
 	case SIM_END_TIME_LIMIT:
 		set_failure(res, 3, "the run exceeded the simulated time limit (120 s)");
