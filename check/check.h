@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * check.h - the interleaving checker: run kernel-style code written against
+ * env.h on a small x86 machine (2-4 CPUs, 64 frames of RAM) under every
+ * schedule up to a preemption bound, or under random PCT schedules, with
+ * x86-TSO store buffers, and report the shortest schedule that breaks an
+ * invariant.  See docs/checker.md for the model.
+ *
+ * The program is replayed from scratch for every schedule, so it must be
+ * deterministic given the schedule: setup() resets all of its state, and
+ * memory it allocates per run comes from check_alloc() (stable addresses).
+ *
+ *   struct check_program p = { .nr_cpus = 2, .setup = my_setup,
+ *                              .cpu_main = { writer, reader } };
+ *   struct check_config cfg = { .bound = 2 };
+ *   struct check_result r;
+ *   check_explore(&p, &cfg, &r);
+ *   if (r.violation) puts(r.counterexample);
+ *   check_result_free(&r);
+ */
+#ifndef CHECK_CHECK_H
+#define CHECK_CHECK_H
+
+#include <stdio.h>
+
+#include "env.h"
+
+#define CHECK_MAX_CPUS 4
+
+struct check_program {
+	const char *name;
+	int nr_cpus;
+	/* Once, before the first run, outside the machine: env operations act
+	 * at once, on the CPU chosen with check_on_cpu() (0 by default), with
+	 * no scheduling and no store buffers.  Build what every run starts
+	 * from: kernel, address spaces, page tables, CPU state.  The frames,
+	 * the CPUs' state and the memory given to check_snapshot() are
+	 * restored before every run. */
+	void (*init)(void *data);
+	/* Before every run, the same way: reset what init() did not save,
+	 * name locations for counterexamples. */
+	void (*setup)(void *data);
+	/* Each CPU's code; NULL: the CPU only takes interrupts. */
+	void (*cpu_main[CHECK_MAX_CPUS])(void *data);
+	/* After a run in which every CPU returned and the store buffers were
+	 * drained: final-state assertions (check_fail). */
+	void (*teardown)(void *data);
+	void *data;
+	void *kernel;		/* what env->kernel() returns (NULL: data) */
+};
+
+struct check_config {
+	bool sc;		/* sequential consistency: no store buffers */
+	int bound;		/* preemption bound; < 0: unbounded */
+	u64 random_runs;	/* > 0: PCT random mode, this many runs */
+	u64 seed;		/* random mode */
+	int pct_depth;		/* PCT bug depth d; 0: 3 */
+	u64 max_steps;		/* events per execution; 0: 4000 */
+	u64 max_schedules;	/* stop after this many executions; 0: none */
+	double max_seconds;	/* stop after this long; 0: none */
+	/* After the first violation, executions spent looking for a shorter
+	 * one (0: 20000; use 1 to stop at the first). */
+	u64 shorten;
+	/* The exhaustive search starts with this many PCT runs, which find
+	 * most bugs in milliseconds (0: 1000; use -1 for none). */
+	s64 prelude;
+	/* env->param(); NULL or 0 returned: built-in defaults */
+	u64 (*param)(const char *key);
+	/* A KVM-like host under the CPUs (now vCPUs): it may deschedule each
+	 * at any point, up to host_deschedules times per run (0: 1), keeps
+	 * steal time (env->pv_steal_time) and flushes on entry. */
+	bool host;
+	int host_deschedules;
+	u32 host_cpus;		/* vCPUs the host may deschedule; 0: all */
+	enum check_host_mutant {
+		CHECK_HOST_OK,
+		CHECK_HOST_LOST_FLUSH,	/* CVE-2019-3016: steal time written
+					 * back from a stale copy */
+		CHECK_HOST_PREEMPT_MID_INSN, /* CVE-2022-39189: PREEMPTED
+					 * reported mid-instruction */
+		CHECK_NR_HOST_MUTANTS,
+	} host_mutant;
+};
+
+extern const char *const check_host_mutant_names[CHECK_NR_HOST_MUTANTS];
+
+struct check_result {
+	bool violation;		/* some explored schedule broke an invariant */
+	bool error;		/* the program could not be checked: see what */
+	u64 executions;		/* runs of the program (schedules explored) */
+	u64 pruned;		/* of those, ended early as redundant (sleep sets) */
+	u64 bound_cut;		/* choice points the preemption bound cut */
+	u64 step_cut;		/* executions stopped at max_steps */
+	/* The search ran to its end (not stopped by a limit or a violation)
+	 * and nothing was cut but by the preemption bound. */
+	bool complete;
+	double seconds;
+	u64 first_executions;	/* when the first violation was found */
+	double first_seconds;
+	char what[512];		/* the violation shown, or the error */
+	char *counterexample;	/* numbered steps per CPU; malloc'd */
+	unsigned cex_steps;	/* its length in events */
+	unsigned cex_preemptions;
+};
+
+int check_explore(const struct check_program *p, const struct check_config *cfg,
+		  struct check_result *r);
+void check_result_free(struct check_result *r);
+
+/* `shootdown check [FILES...] [options]` (check/cli.c); argv[0] is "check".
+ * Returns the exit status. */
+int check_main(int argc, char **argv);
+
+/* ---- for programs under test ---------------------------------------------- */
+/* Give [p, p + size) a name in counterexamples ("mm.tlb_gen").  A region of
+ * PAGE_SIZE is printed as name[index of the 8-byte entry]. */
+void check_name(const volatile void *p, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A scenario assertion failed: a violation that ends the run. */
+void check_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Zeroed, cache-line aligned memory at the same address in every run:
+ * allocated in init() it lives (and is restored) for the whole exploration,
+ * in setup() for one run. */
+void *check_alloc(size_t size);
+/* Init: every run starts with [p, p + size) as it is when init() returns
+ * (for memory the program allocated itself, e.g. with malloc). */
+void check_snapshot(void *p, size_t size);
+/* Init and setup: env operations from now on act on this CPU (its CR3, TLB,
+ * IF, handlers; smp_processor_id() returns it). */
+void check_on_cpu(int cpu);
+/* Setup: CPU cpu starts with CR3 = pgd (0: none) and this PCID. */
+void check_set_cr3(int cpu, u64 pgd_pfn, u16 pcid);
+/* Setup: what env->kernel() returns on cpu (guests of one host differ). */
+void check_set_kernel(int cpu, void *kernel);
+/* Setup: map va -> pfn with flags in the tables rooted at root, allocating
+ * missing tables; returns the PTE slot. */
+u64 *check_map(u64 root, u64 va, u64 pfn, u64 flags);
+/* The PTE slot of va (NULL if a table is missing), without side effects. */
+u64 *check_pte(u64 root, u64 va);
+
+#endif

@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * env.c - the env interface on the checker.
+ *
+ * Every primitive with an effect another CPU could observe (or that an
+ * interrupt could be taken before) announces itself and parks: that is the
+ * choice point.  When its STEP is scheduled it takes effect and the CPU
+ * runs on, privately, to its next primitive.  Annotations, identity and
+ * smp_rmb()/smp_wmb() (compiler barriers on x86) are not choice points.
+ *
+ * In init(), setup() and teardown() (on the host, ck.cur == NULL) the same
+ * operations act at once, on the CPU check_on_cpu() chose, without store
+ * buffers or scheduling.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "check/ck.h"
+#include "hypercall.h"
+
+static const char *const vector_names[NR_VECTORS] = {
+	[VEC_CALL_FUNCTION] = "call_function",
+	[VEC_RESCHEDULE] = "reschedule",
+	[VEC_HV_FLUSH] = "hv_flush",
+};
+
+/* Park until this primitive's STEP is scheduled. */
+static inline void choice_point(struct ck_cpu *c, enum ck_op_kind kind)
+{
+	ck_announce(c, kind);
+	ck_park(c);
+}
+
+/* The CPU a primitive acts on: on a running CPU, after its choice point;
+ * during set-up, at once on the set-up CPU. */
+static inline struct ck_cpu *op_begin(enum ck_op_kind kind)
+{
+	struct ck_cpu *c = ck.cur;
+
+	if (likely(c)) {
+		choice_point(c, kind);
+		return c;
+	}
+	return &ck.cpu[ck.setup_cpu];
+}
+
+/* Counterexample lines come from running CPUs only, not from set-up. */
+static inline bool logging(void)
+{
+	return unlikely(ck.verbose) && ck.cur;
+}
+
+static inline u64 size_mask(int size)
+{
+	return size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+/* Remember what a possible spin loop read (see ck_step_enabled). */
+static inline void watch(struct ck_cpu *c, uintptr_t a, int size, u64 v)
+{
+	if (c->watch_n == CK_WATCH) {
+		c->watch_dirty = true;
+		return;
+	}
+	c->watch[c->watch_n].addr = a;
+	c->watch[c->watch_n].size = size;
+	c->watch[c->watch_n].val = v;
+	c->watch_n++;
+}
+
+static inline void mem_touch(struct ck_cpu *c, uintptr_t a, int size, bool write)
+{
+	if (unlikely(ck_in_phys(a)))
+		ck_phys_touch(c, a, write);
+	fp_mem(a, size, write);
+}
+
+/* ---- shared memory ------------------------------------------------------------ */
+
+static u64 ck_load(const volatile void *p, int size)
+{
+	struct ck_cpu *c = op_begin(OP_LOAD);
+	uintptr_t a = (uintptr_t)p;
+	bool fwd;
+	u64 v;
+
+	mem_touch(c, a, size, false);
+	v = ck_view(c, a, size, &fwd);
+	watch(c, a, size, v);
+	if (logging()) {
+		char n[64], b[32];
+		ck_log(c->id, "load %s = %s%s", ck_name_of(a, n, sizeof(n)),
+		       ck_val(v, b, sizeof(b)), fwd ? " (from its store buffer)" : "");
+	}
+	return v;
+}
+
+static void ck_store_op(volatile void *p, u64 v, int size)
+{
+	struct ck_cpu *c = ck.cur;
+	uintptr_t a = (uintptr_t)p;
+
+	if (!c) {
+		ck_global_write(a, v, size);
+		return;
+	}
+	choice_point(c, OP_STORE);
+	if (unlikely(ck_in_phys(a)))
+		ck_phys_touch(c, a, true);
+	c->watch_dirty = true;
+	if (logging()) {
+		char n[64], b[32];
+		ck_log(c->id, "store %s = %s%s", ck_name_of(a, n, sizeof(n)),
+		       ck_val(v, b, sizeof(b)), ck.tso ? " (buffered)" : "");
+	}
+	ck_store(c, a, v, size);
+}
+
+static u64 rmw_apply(enum rmw_op op, u64 old, u64 v, u64 cmp)
+{
+	switch (op) {
+	case RMW_XCHG: return v;
+	case RMW_CMPXCHG: return old == cmp ? v : old;
+	case RMW_ADD: return old + v;
+	case RMW_OR: return old | v;
+	case RMW_AND: return old & v;
+	}
+	return old;
+}
+
+static void log_rmw(struct ck_cpu *c, uintptr_t a, enum rmw_op op, u64 old,
+		    u64 new, u64 cmp, int drained)
+{
+	static const char *const names[] = {
+		[RMW_XCHG] = "xchg", [RMW_CMPXCHG] = "cmpxchg", [RMW_ADD] = "fetch_add",
+		[RMW_OR] = "fetch_or", [RMW_AND] = "fetch_and",
+	};
+	char n[64], o[64], w[64], e[64], d[48];
+
+	ck_name_of(a, n, sizeof(n));
+	ck_val(old, o, sizeof(o));
+	ck_val(new, w, sizeof(w));
+	ck_drained(drained, d, sizeof(d));
+	if (op == RMW_CMPXCHG && old != cmp)
+		ck_log(c->id, "cmpxchg %s: is %s, not %s: fails%s", n, o,
+		       ck_val(cmp, e, sizeof(e)), d);
+	else
+		ck_log(c->id, "%s %s: %s -> %s%s", names[op], n, o, w, d);
+}
+
+/* A locked instruction: empties the store buffer, then reads and writes
+ * memory as one step. */
+static u64 ck_rmw(volatile void *p, enum rmw_op op, u64 v, u64 cmp, int size)
+{
+	struct ck_cpu *c = ck.cur;
+	uintptr_t a = (uintptr_t)p;
+	u64 mask = size_mask(size), old, new;
+	int drained = 0;
+
+	if (c) {
+		choice_point(c, OP_RMW);
+		drained = ck_drain_all(c);
+		if (unlikely(ck_in_phys(a)))
+			ck_phys_touch(c, a, true);
+	}
+	old = ck_global_read(a, size);
+	new = rmw_apply(op, old, v & mask, cmp & mask) & mask;
+	if (!c) {
+		ck_global_write(a, new, size);
+		return old;
+	}
+	fp_mem(a, size, new != old);
+	if (new != old) {
+		ck_global_write(a, new, size);
+		c->watch_dirty = true;
+	} else {
+		watch(c, a, size, old);
+	}
+	if (logging())
+		log_rmw(c, a, op, old, new, cmp & mask, drained);
+	return old;
+}
+
+static void ck_fence(enum fence_kind k)
+{
+	struct ck_cpu *c = ck.cur;
+	int drained;
+
+	/* x86 orders loads with loads and stores with stores: rmb and wmb
+	 * are compiler barriers, not choice points. */
+	if (!c || k != FENCE_MB)
+		return;
+	choice_point(c, OP_FENCE);
+	drained = ck_drain_all(c);
+	if (logging()) {
+		char d[48];
+		ck_log(c->id, "smp_mb()%s", ck_drained(drained, d, sizeof(d)));
+	}
+}
+
+static void ck_relax(void)
+{
+	struct ck_cpu *c = ck.cur;
+
+	if (!c)
+		return;
+	c->op.addr = (uintptr_t)__builtin_return_address(0);
+	choice_point(c, OP_RELAX);
+	c->relax_site = c->op.addr;
+	c->watch_n = 0;
+	c->watch_dirty = false;
+	if (logging())
+		ck_log(c->id, "cpu_relax()");
+}
+
+/*
+ * Modelled without spinning: the STEP is enabled only once the location (as
+ * this CPU sees it) differs from old, or an interrupt was taken, so waiting
+ * costs no events.  A timed wait times out only when nothing else can run.
+ */
+static bool ck_spin_wait(const volatile void *p, u64 old, int size, u64 timeout_ns)
+{
+	struct ck_cpu *c = ck.cur;
+	uintptr_t a = (uintptr_t)p;
+	bool timed_out;
+	u64 v;
+
+	if (!c) {
+		/* set-up cannot wait: nothing else runs */
+		if (ck_global_read(a, size) == (old & size_mask(size))) {
+			char n[64];
+			ck_violation("set-up waits on %s, which only a running "
+				     "CPU could change", ck_name_of(a, n, sizeof(n)));
+			ck_setup_stuck();
+		}
+		return true;
+	}
+	c->op.addr = a;
+	c->op.size = size;
+	c->op.old = old & size_mask(size);
+	c->op.timed = timeout_ns != 0;
+	c->timed_out = false;
+	choice_point(c, OP_SPIN);
+	timed_out = c->timed_out;
+	c->timed_out = false;
+	mem_touch(c, a, size, false);
+	v = ck_view(c, a, size, NULL);
+	c->watch_n = 0;
+	c->watch_dirty = false;
+	c->relax_site = 0;
+	if (logging()) {
+		char n[64], b[32], o[32];
+		ck_name_of(a, n, sizeof(n));
+		ck_val(v, b, sizeof(b));
+		ck_val(c->op.old, o, sizeof(o));
+		if (timed_out)
+			ck_log(c->id, "spin_wait on %s (still %s): times out, "
+			       "nothing else can run", n, o);
+		else if (v == c->op.old)
+			ck_log(c->id, "spin_wait on %s (still %s): returns after "
+			       "an interrupt", n, o);
+		else
+			ck_log(c->id, "spin_wait on %s: %s -> %s", n, o, b);
+	}
+	return !timed_out;
+}
+
+/* ---- interrupts -------------------------------------------------------------- */
+
+/* IF changes are stamped with the clock for irqs_on_since(). */
+static void irq_set(struct ck_cpu *c, bool on)
+{
+	if (c->arch.irq_on && !on) {
+		c->arch.irq_off_at = ck.now;
+		ck_fp_cur.cls_r |= CL_TIME;
+	}
+	c->arch.irq_on = on;
+}
+
+static unsigned long ck_irq_save(void)
+{
+	struct ck_cpu *c = op_begin(OP_IRQ_SAVE);
+	unsigned long f;
+
+	f = c->arch.irq_on;
+	irq_set(c, false);
+	if (logging())
+		ck_log(c->id, "local_irq_save (IF=0)");
+	return f;
+}
+
+static void ck_irq_restore(unsigned long flags)
+{
+	struct ck_cpu *c = op_begin(OP_IRQ_RESTORE);
+
+	irq_set(c, flags != 0);
+	if (logging())
+		ck_log(c->id, "local_irq_restore (IF=%d)", c->arch.irq_on);
+}
+
+static bool ck_irqs_disabled(void)
+{
+	return !(ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu])->arch.irq_on;
+}
+
+static void *ck_kernel(void);
+
+/* Handlers belong to a kernel instance: every CPU running it gets them. */
+static void ck_irq_register(enum irq_vector v, void (*fn)(enum irq_vector))
+{
+	void *k = ck_kernel();
+	int i;
+
+	for (i = 0; i < ck.nr_cpus; i++) {
+		if (ck.cpu[i].arch.kernel == k) {
+			ck.cpu[i].arch.irq[v] = fn;
+			ck_fp_cur.cpus |= 1u << i;	/* changes their events */
+		}
+	}
+}
+
+static void ck_fault_register(int (*fn)(u64 va, bool write))
+{
+	void *k = ck_kernel();
+	int i;
+
+	for (i = 0; i < ck.nr_cpus; i++) {
+		if (ck.cpu[i].arch.kernel == k) {
+			ck.cpu[i].arch.fault = fn;
+			ck_fp_cur.cpus |= 1u << i;
+		}
+	}
+}
+
+/* ---- identity and time -------------------------------------------------------- */
+
+static int ck_cpu_id(void) { return ck.cur ? ck.cur->id : ck.setup_cpu; }
+static int ck_nr_cpus(void) { return ck.nr_cpus; }
+
+static void *ck_kernel(void)
+{
+	return (ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu])->arch.kernel;
+}
+
+/* The checker's clock counts events; reading it is ordered with TLB fills
+ * (both touch CL_TIME), which is all the detector compares it with. */
+static u64 ck_clock_ns(void)
+{
+	struct ck_cpu *c = op_begin(OP_CLOCK);
+
+	ck_fp_cur.cls_w |= CL_TIME;
+	if (logging())
+		ck_log(c->id, "reads the clock: %llu", (unsigned long long)ck.now);
+	return ck.now;
+}
+
+static u64 ck_random(void)
+{
+	struct ck_cpu *c = ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu];
+	u64 z;
+
+	c->watch_dirty = true;
+	z = (c->arch.rng += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* ---- IPIs ---------------------------------------------------------------------- */
+
+/* x2APIC ICR writes are not serializing (Intel SDM Vol. 3A, "MSR Access in
+ * x2APIC Mode"): earlier stores may still sit in the sender's buffer when
+ * the target takes the interrupt.  Code that needs them visible fences. */
+static void post_ipi(struct ck_cpu *c, int cpu, enum irq_vector v)
+{
+	if (cpu < 0 || cpu >= ck.nr_cpus) {
+		ck_violation("cpu %d sent an IPI to cpu %d, which does not exist",
+			     c->id, cpu);
+		return;
+	}
+	ck.cpu[cpu].arch.pending |= 1u << v;
+	ck_fp_cur.irq |= 1u << cpu;
+	if (logging())
+		ck_log(c->id, "sends IPI %s -> cpu%d%s", vector_names[v], cpu,
+		       ck.cpu[cpu].arch.irq_on ? "" : " (its IF=0: held pending)");
+}
+
+static void ck_send_ipi(int cpu, enum irq_vector v)
+{
+	struct ck_cpu *c = op_begin(OP_IPI);
+
+	c->watch_dirty = true;
+	post_ipi(c, cpu, v);
+}
+
+static void ck_send_ipi_mask(const void *mask, enum irq_vector v)
+{
+	const struct cpumask *m = mask;
+	struct ck_cpu *c = op_begin(OP_IPI);
+	int cpu;
+
+	c->watch_dirty = true;
+	for_each_cpu(cpu, m)
+		post_ipi(c, cpu, v);
+}
+
+/* ---- TLB and CR3: serializing instructions, they drain the buffer ------------- */
+
+static void ck_flush_tlb_one(u64 va)
+{
+	struct ck_cpu *c = op_begin(OP_INVLPG);
+	int drained;
+	char d[48];
+
+	c->watch_dirty = true;
+	drained = ck_drain_all(c);
+	if (logging())
+		ck_log(c->id, "INVLPG 0x%llx%s", (unsigned long long)va,
+		       ck_drained(drained, d, sizeof(d)));
+	ck_invlpg(c, va);
+}
+
+static void ck_load_cr3(u64 pgd_pfn, u16 pcid, bool noflush)
+{
+	struct ck_cpu *c = op_begin(OP_CR3);
+	int drained;
+	char d[48];
+
+	c->watch_dirty = true;
+	drained = ck_drain_all(c);
+	c->arch.cr3 = pgd_pfn;
+	c->arch.pcid = pcid % NR_PCIDS;
+	if (!noflush)
+		ck_flush_pcid(c, c->arch.pcid);
+	if (logging())
+		ck_log(c->id, "load CR3 = frame %llu, pcid %u%s%s",
+		       (unsigned long long)pgd_pfn, c->arch.pcid,
+		       noflush ? " (no flush)" : " (flushes the pcid)",
+		       ck_drained(drained, d, sizeof(d)));
+}
+
+static void ck_flush_tlb_local(void)
+{
+	struct ck_cpu *c = op_begin(OP_FLUSH_LOCAL);
+	int drained;
+	char d[48];
+
+	c->watch_dirty = true;
+	drained = ck_drain_all(c);
+	ck_flush_pcid(c, c->arch.pcid);
+	if (logging())
+		ck_log(c->id, "flushes its TLB (CR3 reload, pcid %u)%s", c->arch.pcid,
+		       ck_drained(drained, d, sizeof(d)));
+}
+
+static void ck_flush_tlb_all(void)
+{
+	struct ck_cpu *c = op_begin(OP_FLUSH_ALL);
+	int drained;
+	char d[48];
+
+	c->watch_dirty = true;
+	drained = ck_drain_all(c);
+	ck_flush_everything(c);
+	if (logging())
+		ck_log(c->id, "flushes its whole TLB, global entries too%s",
+		       ck_drained(drained, d, sizeof(d)));
+}
+
+/* ---- user memory and time passing ---------------------------------------------- */
+
+static int ck_user(u64 va, u64 *val, bool write)
+{
+	struct ck_cpu *c;
+	int tries;
+
+	for (tries = 0; ; tries++) {
+		u32 pfn, gen;
+
+		c = op_begin(OP_USER);
+		c->watch_dirty = true;
+		if (!ck_user_translate(c, va, write, &pfn)) {
+			bool split = ck.cfg->host && ck.cur;
+
+			gen = ck.gen[pfn];
+			if (split) {	/* a host may stop the vCPU in between */
+				if (logging())
+					ck_log(c->id, "user %s 0x%llx translates (%s) -> "
+					       "frame %u", write ? "write" : "read",
+					       (unsigned long long)va, c->latched_hit ?
+					       "TLB hit" : "TLB miss, walked", pfn);
+				choice_point(c, OP_USER_DONE);
+			}
+			ck_user_complete(c, va, val, write, pfn, gen, split);
+			return UA_OK;
+		}
+		if (!c->arch.fault)
+			return UA_SEGV;
+		if (tries == 16) {
+			ck_violation("cpu %d: user %s of 0x%llx keeps faulting", c->id,
+				     write ? "write" : "read", (unsigned long long)va);
+			return UA_SEGV;		/* set-up: ck_violation returns */
+		}
+		if (c->arch.fault(va, write)) {
+			if (logging())
+				ck_log(c->id, "page fault handler: SIGSEGV");
+			return UA_SEGV;
+		}
+	}
+}
+
+static void timed_op(enum ck_op_kind kind, const char *what, u64 ns)
+{
+	struct ck_cpu *c = op_begin(kind);
+
+	if (logging())
+		ck_log(c->id, "%s (%llu ns)", what, (unsigned long long)ns);
+}
+
+static void ck_compute(u64 ns) { timed_op(OP_COMPUTE, "user code", ns); }
+static void ck_halt(u64 ns) { timed_op(OP_HALT_NS, "halts", ns); }
+static void ck_kernel_work(u64 ns) { timed_op(OP_KWORK, "kernel work", ns); }
+
+static void ck_syscall(void)
+{
+	struct ck_cpu *c = op_begin(OP_SYSCALL);
+
+	if (logging())
+		ck_log(c->id, "syscall entry");
+}
+
+static void ck_idle(void)
+{
+	struct ck_cpu *c = op_begin(OP_IDLE);
+
+	c->watch_dirty = true;
+	c->arch.irq_on = true;
+	if (!ck.cur)
+		return;			/* set-up: nothing to wait for */
+	c->halted = true;
+	if (logging())
+		ck_log(c->id, "sti; hlt");
+	choice_point(c, OP_HLT);	/* enabled once an interrupt woke it */
+	if (logging())
+		ck_log(c->id, "leaves hlt");
+}
+
+/* ---- physical memory ------------------------------------------------------------ */
+
+static u64 ck_page_alloc(void)
+{
+	struct ck_cpu *c = op_begin(OP_ALLOC);
+	u64 pfn;
+
+	c->watch_dirty = true;
+	pfn = ck_frame_alloc();
+	if (logging())
+		ck_log(c->id, "allocates frame %llu", (unsigned long long)pfn);
+	return pfn;
+}
+
+static void ck_page_free(u64 pfn)
+{
+	struct ck_cpu *c = op_begin(OP_FREE);
+
+	c->watch_dirty = true;
+	if (logging())
+		ck_log(c->id, "frees frame %llu", (unsigned long long)pfn);
+	ck_frame_free(pfn);
+}
+
+static void *ck_phys_to_virt(u64 pfn)
+{
+	return pfn < CK_NR_FRAMES ? ck.ram + (pfn << PAGE_SHIFT) : NULL;
+}
+
+/* ---- paravirtual interfaces ------------------------------------------------------- */
+
+/* Steal time exists only under a host (host.c); on bare metal pv guests
+ * see no preempted vCPU and send IPIs. */
+static int ck_pv_steal_time(u8 *preempted)
+{
+	struct ck_cpu *c = ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu];
+
+	if (!ck.cfg->host)
+		return -1;
+	c->arch.steal = preempted;
+	return 0;
+}
+
+/*
+ * A flush hypercall (include/hypercall.h): the hypervisor flushes the named
+ * vCPUs' TLBs and paging-structure caches itself, whatever their IF, and
+ * returns when it is done.  Every vCPU is running in this model, so that
+ * happens within the caller's step: the targets' interrupt handlers are not
+ * involved, which is the whole hazard for interrupt-disabled walkers.
+ */
+static int ck_hypercall_flush(int nr, const void *input)
+{
+	struct ck_cpu *c = op_begin(OP_HYPERCALL);
+	struct cpumask targets;
+	bool all;
+	int cpu;
+
+	c->watch_dirty = true;
+	if (hypercall_flush_targets(nr, input, &targets, &all)) {
+		if (logging())
+			ck_log(c->id, "flush hypercall %d: malformed input, fails", nr);
+		return -1;
+	}
+	if (logging())
+		ck_log(c->id, "flush hypercall %d: the hypervisor flushes %s", nr,
+		       all ? "every vCPU" : "the vCPUs in its mask");
+	for (cpu = 0; cpu < ck.nr_cpus; cpu++) {
+		if (cpu == c->id || (!all && !__cpumask_test_cpu(cpu, &targets)))
+			continue;
+		ck_flush_everything(&ck.cpu[cpu]);
+		ck_fp_cur.cpus |= 1u << cpu;
+		if (logging())
+			ck_log(c->id, "  cpu%d's TLB and paging-structure caches flushed",
+			       cpu);
+	}
+	return 0;
+}
+
+/* RCU-sched's view of a CPU: IF=1 now, or at some point since `since`.  The
+ * answer depends on when that CPU last disabled interrupts, which the clock
+ * orders (CL_TIME), and on its IF (its private state). */
+static bool ck_irqs_on_since(int cpu, u64 since_ns)
+{
+	const struct ck_cpu *t;
+
+	if (cpu < 0 || cpu >= ck.nr_cpus)
+		return false;
+	t = &ck.cpu[cpu];
+	ck_fp_cur.cpus |= 1u << cpu;
+	ck_fp_cur.cls_r |= CL_TIME;
+	return t->arch.irq_on || t->arch.irq_off_at >= since_ns;
+}
+
+/* ---- annotations ------------------------------------------------------------------ */
+
+static void ck_stat(enum env_stat s, u64 n) { (void)s; (void)n; }
+
+static void ck_flush_done(u64 pgd_pfn, u64 start, u64 end, u64 began_ns)
+{
+	ck_flush_record(pgd_pfn, start, end, began_ns);
+	if (logging())
+		ck_log(ck.cur ? ck.cur->id : -1, "shootdown of [0x%llx, 0x%llx) "
+		       "complete (began at %llu)", (unsigned long long)start,
+		       (unsigned long long)end, (unsigned long long)began_ns);
+}
+
+static void ck_trace_begin(const char *what)
+{
+	if (logging() && ck.cur)
+		ck_log(ck.cur->id, "[%s]", what);
+}
+
+static void ck_trace_end(void) { }
+
+static void ck_report(const char *what)
+{
+	ck_violation("%s", what);
+}
+
+static u64 ck_param(const char *key)
+{
+	u64 v = ck.cfg->param ? ck.cfg->param(key) : 0;
+
+	if (v)
+		return v;
+	if (!strcmp(key, "tlb_flush_ceiling"))
+		return 33;
+	return 0;
+}
+
+const struct env_ops check_env_ops = {
+	.load = ck_load,
+	.store = ck_store_op,
+	.rmw = ck_rmw,
+	.fence = ck_fence,
+	.relax = ck_relax,
+	.spin_wait = ck_spin_wait,
+	.irq_save = ck_irq_save,
+	.irq_restore = ck_irq_restore,
+	.irqs_disabled = ck_irqs_disabled,
+	.irq_register = ck_irq_register,
+	.cpu = ck_cpu_id,
+	.nr_cpus = ck_nr_cpus,
+	.kernel = ck_kernel,
+	.clock_ns = ck_clock_ns,
+	.random = ck_random,
+	.send_ipi = ck_send_ipi,
+	.send_ipi_mask = ck_send_ipi_mask,
+	.flush_tlb_one = ck_flush_tlb_one,
+	.load_cr3 = ck_load_cr3,
+	.flush_tlb_local = ck_flush_tlb_local,
+	.flush_tlb_all = ck_flush_tlb_all,
+	.user_access = ck_user,
+	.fault_register = ck_fault_register,
+	.compute = ck_compute,
+	.halt = ck_halt,
+	.kernel_work = ck_kernel_work,
+	.syscall = ck_syscall,
+	.idle = ck_idle,
+	.page_alloc = ck_page_alloc,
+	.page_free = ck_page_free,
+	.phys_to_virt = ck_phys_to_virt,
+	.pv_steal_time = ck_pv_steal_time,
+	.hypercall_flush = ck_hypercall_flush,
+	.irqs_on_since = ck_irqs_on_since,
+	.stat = ck_stat,
+	.flush_done = ck_flush_done,
+	.trace_begin = ck_trace_begin,
+	.trace_end = ck_trace_end,
+	.report = ck_report,
+	.panic = ck_report,
+	.param = ck_param,
+};
+
+/* The lead may grow struct env_ops: refuse to run code that would call a
+ * primitive this engine does not implement yet. */
+bool ck_env_complete(char *err, size_t errlen)
+{
+	const void *const *op = (const void *const *)&check_env_ops;
+	size_t i, n = sizeof(check_env_ops) / sizeof(void *);
+
+	for (i = 0; i < n; i++) {
+		if (!op[i]) {
+			snprintf(err, errlen, "the checker does not implement env "
+				 "operation #%zu of struct env_ops", i);
+			return false;
+		}
+	}
+	return true;
+}
