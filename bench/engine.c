@@ -6,7 +6,8 @@
  *
  * Each CPU loops over loads and stores of its own line, loads of a line all
  * CPUs share, an atomic on a contended line now and then, and a little user
- * work.  Printed: ops/s at 4, 64 and 1024 CPUs, and KiB per CPU.
+ * work.  Printed: ops/s at 4, 64 and 1024 CPUs, and KiB per CPU; then the
+ * engine's memory per CPU when every CPU's TLB is full (target <= 64 KiB).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,62 @@ static long rss_kib(void)
 	return res * 4;
 }
 
+/* ---- memory with every TLB full ---------------------------------------- */
+#define MEM_PAGES 4096			/* more than any profile's TLB holds */
+static u64 mem_root;
+
+static void mem_cpu(void *arg)
+{
+	u64 v, i;
+
+	(void)arg;
+	load_cr3(mem_root, 1, false);
+	for (i = 0; i < MEM_PAGES; i++)
+		env->user_access(i << PAGE_SHIFT, &v, false);
+}
+
+/* Map MEM_PAGES pages at va 0 before the run (plain set-up code). */
+static void mem_map(struct sim *s)
+{
+	u64 va;
+
+	mem_root = phys_alloc(s);
+	for (va = 0; va < MEM_PAGES * PAGE_SIZE; va += PAGE_SIZE) {
+		u64 t = mem_root;
+		int level;
+
+		for (level = PT_LEVELS; level > 1; level--) {
+			pte_t *e = (pte_t *)(s->phys.ram + (t << PAGE_SHIFT)) + pt_index(va, level);
+			if (!pte_present(*e))
+				*e = pfn_pte(phys_alloc(s), _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);
+			t = pte_pfn(*e);
+		}
+		((pte_t *)(s->phys.ram + (t << PAGE_SHIFT)))[pt_index(va, 1)] =
+			pfn_pte(phys_alloc(s), _PAGE_PRESENT | _PAGE_USER);
+	}
+}
+
+static void bench_memory(const struct profile *p, int n)
+{
+	struct sim_config cfg = { .prof = p, .nr_cpus = n, .seed = 1,
+				  .nr_frames = 2 * MEM_PAGES, .report = stderr };
+	long rss0 = rss_kib(), rss1, tables;
+	char err[256];
+	struct sim *s = sim_create(&cfg, err, sizeof(err));
+	int c;
+
+	mem_map(s);
+	tables = (long)(s->phys.nr_frames - s->phys.nr_free) * 4;	/* KiB */
+	for (c = 0; c < n; c++)
+		sim_cpu_start(s, c, mem_cpu, NULL, NULL, true);
+	sim_run(s);
+	rss1 = rss_kib();
+	printf("memory  %5d cpus, every TLB full (%llu entries): %6.1f KiB/cpu "
+	       "besides simulated RAM\n", n, (unsigned long long)p->tlb_entries,
+	       (double)(rss1 - rss0 - tables) / n);
+	sim_destroy(s);
+}
+
 int main(int argc, char **argv)
 {
 	static const int counts[] = { 4, 64, 1024 };
@@ -100,5 +157,6 @@ int main(int argc, char **argv)
 		sim_destroy(s);
 		free(priv);
 	}
+	bench_memory(&p, 256);
 	return 0;
 }

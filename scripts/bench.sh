@@ -13,6 +13,10 @@ for b in "$O"/bench/*; do
 	"$b"
 done
 echo
+echo "== checker: explored schedules per second (target: >= 100 k on 2-CPU scenarios) =="
+"$O/shootdown" check scenarios/concurrent-flush.scn | tail -n 1
+"$O/shootdown" check scenarios/switch-mm-barrier.scn | tail -n 1
+echo
 echo "== whole runs (simulated result, wall time) =="
 for n in 4 64 1024; do
 	"$O/shootdown" run --workload madv-touch --protocol concurrent --cpus "$n" \

@@ -94,14 +94,14 @@ enum cpu_state {
 	CPU_HALT,		/* hlt with a timer: in the heap at its end */
 };
 
+/* 24 bytes: a full 2048-entry TLB is 48 KiB of the per-CPU budget. */
 struct tlb_entry {
-	u64 tag;		/* vpn << 12 | pcid; 0 = invalid */
+	u64 tag;		/* vpn << 12 | pcid, bit 63 valid; 0 = invalid */
+	u64 fill_ns : 46;	/* walk that filled it, ns rounded up */
+	u64 flags : 2;		/* TLBE_* */
+	u64 epoch : 16;		/* pcid (or global) epoch when filled */
 	u32 pfn;
 	u32 gen;		/* frame generation when filled */
-	u32 root;		/* pgd pfn when filled */
-	u16 flags;		/* TLBE_* */
-	u16 epoch;		/* pcid epoch when filled */
-	ps_t fill;		/* time of the walk that filled it */
 };
 #define TLBE_W		1
 #define TLBE_G		2

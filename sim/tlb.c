@@ -24,6 +24,13 @@
 
 #define PS_FMT(ps) (unsigned long long)((ps) / 1000), (unsigned)((ps) % 1000)
 
+/* Fill times are kept in ns, rounded up: an entry never looks older than
+ * it is, so the detector cannot take a fill after a flush for one before. */
+static inline ps_t fill_ps(const struct tlb_entry *e)
+{
+	return (ps_t)e->fill_ns * 1000;
+}
+
 static inline u32 tlb_sets(const struct sim *s)
 {
 	return s->prof.tlb_entries / s->prof.tlb_ways;
@@ -93,10 +100,9 @@ static void tlb_fill(struct sim_cpu *c, u64 va, pte_t pte, ps_t when)
 	v->tag = tlb_tag(va, c->pcid);
 	v->pfn = pfn;
 	v->gen = s->phys.gen[pfn];
-	v->root = c->cr3;
 	v->flags = (pte_write(pte) ? TLBE_W : 0) | (pte & _PAGE_GLOBAL ? TLBE_G : 0);
 	v->epoch = v->flags & TLBE_G ? c->tlb_gepoch : c->pcid_epoch[c->pcid % PCID_EPOCHS];
-	v->fill = when;
+	v->fill_ns = (when + 999) / 1000;
 }
 
 void tlb_flush_va(struct sim_cpu *c, u64 va)
@@ -289,7 +295,8 @@ void pwc_check_table_free(struct sim *s, u64 pfn)
 	}
 }
 
-/* Stale entries of [start, end) in root filled before `began` on CPU o. */
+/* Stale entries of [start, end) on CPU o (which runs r->root) filled
+ * before the flush began. */
 static void check_stale_after_flush(struct sim *s, struct sim_cpu *o,
 				    const struct flush_rec *r)
 {
@@ -303,7 +310,7 @@ static void check_stale_after_flush(struct sim *s, struct sim_cpu *o,
 		pte_t now;
 
 		if (!entry_live(o, e) || (e->tag & 0xfff) != o->pcid ||
-		    e->root != r->root || e->fill >= r->began ||
+		    fill_ps(e) >= r->began ||
 		    va < r->start || va >= r->end)
 			continue;
 		now = walk_truth(s, r->root, va, NULL);
@@ -315,7 +322,7 @@ static void check_stale_after_flush(struct sim *s, struct sim_cpu *o,
 			      "-> frame %u (filled %llu.%03u ns, before it began at "
 			      "%llu.%03u ns)",
 			      (unsigned long long)r->start, (unsigned long long)r->end,
-			      o->id, (unsigned long long)va, e->pfn, PS_FMT(e->fill),
+			      o->id, (unsigned long long)va, e->pfn, PS_FMT(fill_ps(e)),
 			      PS_FMT(r->began));
 		e->tag = 0;			/* report each entry once */
 	}
@@ -379,7 +386,7 @@ static void check_hit(struct sim_cpu *c, struct tlb_entry *e, u64 va, bool write
 	else
 		snprintf(why, sizeof(why), "the PTE is now read-only");
 
-	r = flush_covering(s, c->cr3, va, e->fill);
+	r = flush_covering(s, c->cr3, va, fill_ps(e));
 	if (!r && !freed)
 		return;				/* racing an in-flight flush */
 	if (r)
@@ -388,7 +395,7 @@ static void check_hit(struct sim_cpu *c, struct tlb_entry *e, u64 va, bool write
 			      "[0x%llx, 0x%llx) by cpu %d, begun %llu.%03u ns and "
 			      "completed %llu.%03u ns, should have removed it",
 			      write ? "write" : "read", (unsigned long long)va, e->pfn,
-			      PS_FMT(e->fill), why, (unsigned long long)r->start,
+			      PS_FMT(fill_ps(e)), why, (unsigned long long)r->start,
 			      (unsigned long long)r->end, r->cpu, PS_FMT(r->began),
 			      PS_FMT(r->done));
 	else
@@ -396,7 +403,7 @@ static void check_hit(struct sim_cpu *c, struct tlb_entry *e, u64 va, bool write
 			      "(filled at %llu.%03u ns; %s) and no completed shootdown "
 			      "covered it before the free",
 			      write ? "write" : "read", (unsigned long long)va, e->pfn,
-			      PS_FMT(e->fill), why);
+			      PS_FMT(fill_ps(e)), why);
 }
 
 /* ---- user accesses -------------------------------------------------------- */
