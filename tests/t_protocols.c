@@ -182,9 +182,69 @@ static void test_determinism(void)
 	report_prefix_pop();
 }
 
+/* ---- the stuck-call watchdog ---------------------------------------------- */
+static struct kernel *wd_k;
+static int wd_calls;
+
+static void wd_func(void *info)
+{
+	(void)info;
+	wd_calls++;
+}
+
+static void wd_sender(void *arg)
+{
+	struct cpumask m;
+
+	(void)arg;
+	kernel_cpu_boot(wd_k);
+	env->compute(1000);
+	cpumask_clear(&m);
+	__cpumask_set_cpu(1, &m);
+	smp_call_function_many(wd_k, &m, wd_func, NULL, true, false, false);
+}
+
+static void wd_deaf(void *arg)
+{
+	(void)arg;
+	kernel_cpu_boot(wd_k);
+	local_irq_disable();		/* and never again enabled */
+	for (;;)
+		env->kernel_work(10000);
+}
+
+static void test_watchdog(void)
+{
+	struct kernel_opts ko = { .protocol = PROTO_CONCURRENT, .flush_ceiling = 33,
+				  .watchdog_ns = 200000 };
+	struct sim_config cfg = { .prof = &default_profile, .nr_cpus = 2, .seed = 1,
+				  .nr_frames = 256, .report = fopen("/dev/null", "w") };
+	char err[256];
+	struct sim *s = sim_create(&cfg, err, sizeof(err));
+	enum sim_end end;
+
+	report_prefix_push("watchdog");
+	wd_k = kernel_create(2, &ko);
+	sim_cpu_start(s, 0, wd_sender, NULL, wd_k, true);
+	sim_cpu_start(s, 1, wd_deaf, NULL, wd_k, false);
+	end = sim_run(s);
+	report(end == SIM_END_ABORT && s->viol.count == 1 &&
+	       strstr(s->abort_msg, "stuck call") && wd_calls == 0,
+	       "a call a CPU never acknowledges is reported, not waited on (%s)",
+	       s->abort_msg);
+	report(s->end_time / 1000 < 2 * ko.watchdog_ns,
+	       "within the watchdog bound (%llu ns)",
+	       (unsigned long long)(s->end_time / 1000));
+	fclose(cfg.report);
+	sim_destroy(s);
+	kernel_destroy(wd_k);
+	report_prefix_pop();
+}
+
 int main(void)
 {
 	load_default_profile();
+	test_watchdog();
 	test_concurrent_vs_baseline();
 	test_shared_line();
 	test_mutants_caught();
