@@ -148,29 +148,6 @@ static void name_kernel(struct kernel *k, struct mm *mm)
 
 /* ---- operations ---------------------------------------------------------------- */
 
-/* get_user_pages_fast(): walk the tables locklessly with interrupts off,
- * as work/gupfast.c does; a freed table is seen through the direct map. */
-static void gup_walk(struct mm *mm, u64 va, u64 pages)
-{
-	unsigned long flags;
-	u64 t = mm->pgd, i;
-	int level;
-
-	local_irq_save(flags);
-	for (level = PT_LEVELS; level > 1; level--) {
-		pte_t e = READ_ONCE(((pte_t *)pfn_to_virt(t))[pt_index(va, level)]);
-
-		if (!pte_present(e))
-			goto out;
-		t = pte_pfn(e);
-	}
-	for (i = 0; i < pages && pt_index(va, 1) + i < PTRS_PER_TABLE; i++)
-		if (!pte_present(READ_ONCE(((pte_t *)pfn_to_virt(t))[pt_index(va, 1) + i])))
-			break;
-out:
-	local_irq_restore(flags);
-}
-
 static void run_op(const struct scn_op *op)
 {
 	struct kernel *k = X.k;
@@ -220,7 +197,7 @@ static void run_op(const struct scn_op *op)
 			file_writeback(mm, X.file);
 		break;
 	case SOP_GUP:
-		gup_walk(mm, op->va, op->b);
+		gup_fast(mm, op->va, op->b, 0);
 		break;
 	case SOP_IRQS_OFF:
 		local_irq_disable();

@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "check/ck.h"
+#include "lib/stale.h"
 
 void ck_tlb_reset(struct ck_cpu *c)
 {
@@ -287,18 +288,8 @@ static void check_hit(struct ck_cpu *c, const struct ck_tlbe *e, u64 va, bool wr
 	const struct ck_flush *f;
 	char why[96];
 
-	if (!freed && pte_present(now) && pte_pfn(now) == e->pfn &&
-	    (!write || pte_write(now)))
+	if (!tlb_entry_stale(now, e->pfn, freed, write, why, sizeof(why)))
 		return;				/* still true */
-	if (freed)
-		snprintf(why, sizeof(why), "frame %u was freed since", e->pfn);
-	else if (!pte_present(now))
-		snprintf(why, sizeof(why), "the PTE is now not present");
-	else if (pte_pfn(now) != e->pfn)
-		snprintf(why, sizeof(why), "the PTE now maps frame %llu",
-			 (unsigned long long)pte_pfn(now));
-	else
-		snprintf(why, sizeof(why), "the PTE is now read-only");
 
 	f = flush_covering(c->arch.cr3, va, e->fill);
 	if (!f && !freed)

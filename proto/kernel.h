@@ -251,6 +251,7 @@ int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len);
 int sys_munmap(struct mm *mm, u64 start, u64 len);
 int sys_populate(struct mm *mm, u64 start, u64 len);
 int mm_collapse_pmd(struct mm *mm, u64 va);
+int gup_fast(struct mm *mm, u64 va, u64 pages, u64 get_page_ns);
 int sys_mprotect(struct mm *mm, u64 start, u64 len, bool writable);
 int file_writeback(struct mm *mm, struct file *f);
 int file_writeback_range(struct mm *mm, struct file *f, u64 first, u64 nr);

@@ -476,6 +476,39 @@ int file_writeback(struct mm *mm, struct file *f)
 	return file_writeback_range(mm, f, 0, f->nr_pages);
 }
 
+/*
+ * get_user_pages_fast(): with interrupts off and no lock, walk the tables
+ * for [va, va + pages) and take each present page (get_page_ns of work per
+ * page, 0 for none).  Returns the pages taken; stops at the first hole, as
+ * the real one falls back to the slow path there.  Interrupts off is the
+ * whole protection: an IPI-based shootdown cannot complete meanwhile.
+ */
+int gup_fast(struct mm *mm, u64 va, u64 pages, u64 get_page_ns)
+{
+	unsigned long flags;
+	u64 t = mm->pgd, i;
+	int level, got = 0;
+
+	local_irq_save(flags);
+	for (level = PT_LEVELS; level > 1; level--) {
+		pte_t e = READ_ONCE(*table_entry(t, pt_index(va, level)));
+
+		if (!pte_present(e))
+			goto out;
+		t = pte_pfn(e);
+	}
+	for (i = 0; i < pages && pt_index(va, 1) + i < PTRS_PER_TABLE; i++) {
+		if (!pte_present(READ_ONCE(*table_entry(t, pt_index(va, 1) + i))))
+			break;
+		if (get_page_ns)
+			env->kernel_work(get_page_ns);
+		got++;
+	}
+out:
+	local_irq_restore(flags);
+	return got;
+}
+
 /* ---- user memory ----------------------------------------------------------- */
 
 u64 user_read(u64 va)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "sim/sim.h"
+#include "lib/stale.h"
 #include "sim/trace.h"
 
 #define PS_FMT(ps) (unsigned long long)((ps) / 1000), (unsigned)((ps) % 1000)
@@ -307,6 +308,7 @@ static void check_stale_after_flush(struct sim *s, struct sim_cpu *o,
 	for (i = 0; i < n; i++) {
 		struct tlb_entry *e = &o->tlb[i];
 		u64 va = e->tag & PAGE_MASK & ~(1ULL << 63);
+		char why[96];
 		pte_t now;
 
 		if (!entry_live(o, e) || (e->tag & 0xfff) != o->pcid ||
@@ -314,15 +316,15 @@ static void check_stale_after_flush(struct sim *s, struct sim_cpu *o,
 		    va < r->start || va >= r->end)
 			continue;
 		now = walk_truth(s, r->root, va, NULL);
-		if (s->phys.gen[e->pfn] == e->gen && pte_present(now) &&
-		    pte_pfn(now) == e->pfn && (!(e->flags & TLBE_W) || pte_write(now)))
+		if (!tlb_entry_stale(now, e->pfn, s->phys.gen[e->pfn] != e->gen,
+				     e->flags & TLBE_W, why, sizeof(why)))
 			continue;		/* not stale */
 		sim_violation(s->cur, "shootdown of [0x%llx, 0x%llx) completed while "
 			      "cpu %d, running user code, still holds stale va 0x%llx "
-			      "-> frame %u (filled %llu.%03u ns, before it began at "
+			      "-> frame %u (%s; filled %llu.%03u ns, before it began at "
 			      "%llu.%03u ns)",
 			      (unsigned long long)r->start, (unsigned long long)r->end,
-			      o->id, (unsigned long long)va, e->pfn, PS_FMT(fill_ps(e)),
+			      o->id, (unsigned long long)va, e->pfn, why, PS_FMT(fill_ps(e)),
 			      PS_FMT(r->began));
 		e->tag = 0;			/* report each entry once */
 	}
@@ -373,18 +375,8 @@ static void check_hit(struct sim_cpu *c, struct tlb_entry *e, u64 va, bool write
 	const struct flush_rec *r;
 	char why[96];
 
-	if (!freed && pte_present(now) && pte_pfn(now) == e->pfn &&
-	    (!write || pte_write(now)))
+	if (!tlb_entry_stale(now, e->pfn, freed, write, why, sizeof(why)))
 		return;				/* still true */
-	if (freed)
-		snprintf(why, sizeof(why), "frame %u was freed since", e->pfn);
-	else if (!pte_present(now))
-		snprintf(why, sizeof(why), "the PTE is now not present");
-	else if (pte_pfn(now) != e->pfn)
-		snprintf(why, sizeof(why), "the PTE now maps frame %llu",
-			 (unsigned long long)pte_pfn(now));
-	else
-		snprintf(why, sizeof(why), "the PTE is now read-only");
 
 	r = flush_covering(s, c->cr3, va, fill_ps(e));
 	if (!r && !freed)

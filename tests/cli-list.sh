@@ -3,19 +3,7 @@
 #
 # cli-list.sh - `shootdown list` prints every kind, and every name it lists
 # is one that run accepts.  TAP output, for prove.
-SD=${SHOOTDOWN:-$(dirname "$0")/../build/shootdown}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-
-ok() {		# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-	fi
-}
+. "$(dirname "$0")/tap.shlib"
 
 for kind in protocols workloads mutants profiles; do
 	"$SD" list $kind >"$tmp/$kind" 2>"$tmp/err"

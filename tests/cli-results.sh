@@ -4,19 +4,7 @@
 # cli-results.sh - what run and compare print: the acceptance comparison of
 # baseline and concurrent, the JSON fields, determinism (same arguments,
 # same bytes), failure reporting and exit statuses.  TAP output, for prove.
-SD=${SHOOTDOWN:-$(dirname "$0")/../build/shootdown}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-
-ok() {		# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-	fi
-}
+. "$(dirname "$0")/tap.shlib"
 
 # field NAME < JSON-LINES: the value of NAME on each line.
 field() {

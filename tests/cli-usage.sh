@@ -4,19 +4,7 @@
 # cli-usage.sh - bad input never runs anything: exit status 2, exactly one
 # line on stderr naming the bad value, nothing on stdout, never a crash.
 # And --help works everywhere.  TAP output, for prove.
-SD=${SHOOTDOWN:-$(dirname "$0")/../build/shootdown}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-
-ok() {		# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-	fi
-}
+. "$(dirname "$0")/tap.shlib"
 
 # usage_error WANT ARGS...: exit 2, one stderr line "shootdown: ..." that
 # contains WANT, empty stdout.

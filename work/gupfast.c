@@ -45,39 +45,13 @@ static void gup_setup(struct wl_ctx *c)
 	wl_measure_begin(c);
 }
 
-/* Lockless walk of [va, va + WALK_PAGES pages) with IRQs off. */
-static int gup_fast(struct mm *mm, u64 va)
-{
-	unsigned long flags;
-	u64 t = mm->pgd;
-	int level, i, got = 0;
-
-	local_irq_save(flags);
-	for (level = PT_LEVELS; level > 1; level--) {
-		pte_t e = READ_ONCE(((pte_t *)pfn_to_virt(t))[pt_index(va, level)]);
-		if (!pte_present(e))
-			goto out;
-		t = pte_pfn(e);
-	}
-	for (i = 0; i < WALK_PAGES; i++) {
-		pte_t e = READ_ONCE(((pte_t *)pfn_to_virt(t))[pt_index(va, 1) + i]);
-		if (!pte_present(e))
-			break;
-		env->kernel_work(GET_PAGE_NS);
-		got++;
-	}
-out:
-	local_irq_restore(flags);
-	env_stat(STAT_WALKS, 1);
-	return got;
-}
-
 static void walker(struct wl_ctx *c)
 {
 	struct gup_state *g = c->wl_data;
 
 	for (;;) {
-		gup_fast(c->mm, READ_ONCE(g->buffer));
+		gup_fast(c->mm, READ_ONCE(g->buffer), WALK_PAGES, GET_PAGE_NS);
+		env_stat(STAT_WALKS, 1);
 		env->compute(100 + env->random() % 400);
 	}
 }
