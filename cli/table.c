@@ -253,8 +253,13 @@ void print_run_summary(const struct result_row *r)
 	const struct run_result *res = &r->res;
 	uint64_t sd = res->stats[STAT_SHOOTDOWNS];
 
-	printf("%s, %s, %d cpus, %d threads", protocols[rc->protocol].name,
-	       rc->wl->name, rc->cpus, res->threads);
+	if (rc->vms)
+		printf("%s, %s, %d VM%s of %d vCPUs on %d host CPUs, %d threads each",
+		       protocols[rc->protocol].name, rc->wl->name, rc->vms,
+		       rc->vms == 1 ? "" : "s", rc->vcpus, rc->pcpus, res->threads);
+	else
+		printf("%s, %s, %d cpus, %d threads", protocols[rc->protocol].name,
+		       rc->wl->name, rc->cpus, res->threads);
 	if (rc->lazy)
 		printf(" (%d lazy)", rc->lazy);
 	printf(", profile %s, seed %" PRIu64, rc->prof.name, rc->seed);
@@ -277,6 +282,22 @@ void print_run_summary(const struct result_row *r)
 	       res->stats[STAT_PARTIAL_FLUSHES]);
 	printf("  %-22s %" PRIu64 "\n", "lazy CPUs skipped",
 	       res->stats[STAT_LAZY_SKIPPED]);
+	if (rc->vms) {
+		printf("  %-22s %s%s%s\n", "table freeing",
+		       table_free_names[rc->table_free],
+		       rc->host_mutant ? ", host " : "",
+		       rc->host_mutant ? host_mutant_name(rc->host_mutant) : "");
+		printf("  %-22s %" PRIu64 "\n", "preempted skipped (pv)",
+		       res->stats[STAT_PV_SKIPPED]);
+		printf("  %-22s %" PRIu64 "\n", "flush hypercalls",
+		       res->stats[STAT_HYPERCALLS]);
+		printf("  %-22s %" PRIu64 " ns\n", "steal time", res->steal_ns);
+	} else if (rc->table_free) {
+		printf("  %-22s %s\n", "table freeing", table_free_names[rc->table_free]);
+	}
+	if (res->stats[STAT_WALKS])
+		printf("  %-22s %" PRIu64 "\n", "software walks",
+		       res->stats[STAT_WALKS]);
 	printf("  %-22s %" PRIu64 "\n", "violations", res->violations);
 	printf("  %-22s %" PRIu64 " ns\n", "simulated time", res->sim_ns);
 	printf("  %-22s %" PRIu64 "\n", "simulated operations", res->sim_ops);

@@ -130,15 +130,23 @@ struct flush_tlb_info {
 
 typedef void (*smp_call_func_t)(void *info);
 
+/* What an async flush carries inside its message (its stride is a page). */
+struct csd_payload {
+	struct mm *mm;
+	u64 start, end;
+	u64 new_tlb_gen;
+};
+
+/* One cache line: the sender fills it, the target reads it. */
 struct csd {
 	struct csd *next;	/* lock-free list link */
 	u32 flags;
 	u16 src, dst;
 	smp_call_func_t func;
 	void *info;
-	/* async calls carry their parameters here, not by pointer */
-	struct flush_tlb_info payload;
+	struct csd_payload payload;	/* async calls: parameters, not a pointer */
 } ____cacheline_aligned;
+_Static_assert(sizeof(struct csd) == SMP_CACHE_BYTES, "a call descriptor is a line");
 
 struct call_queue {
 	struct csd *first;

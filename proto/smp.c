@@ -108,7 +108,6 @@ void smp_call_function_many(struct kernel *k, const struct cpumask *mask,
 			WRITE_ONCE(csd->payload.start, f->start);
 			WRITE_ONCE(csd->payload.end, f->end);
 			WRITE_ONCE(csd->payload.new_tlb_gen, f->new_tlb_gen);
-			WRITE_ONCE(csd->payload.stride_shift, f->stride_shift);
 			WRITE_ONCE(csd->info, NULL);
 			WRITE_ONCE(csd->flags, CSD_FLAG_LOCK | CSD_TYPE_ASYNC);
 		} else {
@@ -171,7 +170,7 @@ void smp_call_interrupt(enum irq_vector v)
 			copy.start = READ_ONCE(csd->payload.start);
 			copy.end = READ_ONCE(csd->payload.end);
 			copy.new_tlb_gen = READ_ONCE(csd->payload.new_tlb_gen);
-			copy.stride_shift = READ_ONCE(csd->payload.stride_shift);
+			copy.stride_shift = PAGE_SHIFT;
 			copy.freed_tables = false;
 			copy.initiating_cpu = csd->src;
 			csd_unlock(csd);	/* acknowledged on entry */

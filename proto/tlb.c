@@ -285,7 +285,8 @@ static void flush_tlb_multi(struct kernel *k, const struct cpumask *cpus,
 		}
 		break;
 	case PROTO_ASYNC:
-		if (!info->freed_tables || mutant(k, MUT_ASYNC_FREED_TABLES)) {
+		if ((!info->freed_tables || mutant(k, MUT_ASYNC_FREED_TABLES)) &&
+		    info->stride_shift == PAGE_SHIFT) {
 			/* flush ourselves while the messages fly; wait only
 			 * for their delivery (the targets ack on entry) */
 			if (mutant(k, MUT_SKIP_LOCAL))

@@ -68,14 +68,18 @@ void host_free(struct sim *s)
 	s->host.pcpus = NULL;
 }
 
-/* A vCPU that is not running and whose TLB the host will flush before it
- * runs again holds nothing it can use: the detectors pass over it. */
+/*
+ * A vCPU that is not running and whose TLB the host will flush before it
+ * runs again (as a correct host does for FLUSH_TLB) holds nothing it can use
+ * now: the eager checks pass over it.  If the host then fails to flush, the
+ * vCPU's next use of a stale entry is what gets reported.
+ */
 bool host_flushes_before_running(const struct sim_cpu *c)
 {
 	if (!is_vcpu(c) || !(c->frozen || c->halted))
 		return false;
-	return c->host_flush || (c->st_preempted && (*c->st_preempted & ST_FLUSH_TLB) &&
-				 c->sim->host.mutant != HOST_LOST_FLUSH);
+	return c->host_flush ||
+	       (c->st_preempted && (*c->st_preempted & ST_FLUSH_TLB));
 }
 
 /* The host writes guest memory: the line leaves every guest cache. */

@@ -228,6 +228,7 @@ int phys_init(struct phys *p, u64 nr_frames)
 	p->gen = calloc(nr_frames, sizeof(*p->gen));
 	p->state = calloc(nr_frames, 1);
 	p->walked = calloc(nr_frames, 1);
+	p->was_table = calloc(nr_frames, 1);
 	p->free = malloc(nr_frames * sizeof(*p->free));
 	p->quarantine = malloc(PHYS_QUARANTINE * sizeof(*p->quarantine));
 	p->q_head = p->q_len = 0;
@@ -246,6 +247,7 @@ void phys_free_all(struct phys *p)
 	free(p->gen);
 	free(p->state);
 	free(p->walked);
+	free(p->was_table);
 	free(p->free);
 	free(p->quarantine);
 	memset(p, 0, sizeof(*p));
@@ -287,6 +289,7 @@ void phys_release(struct sim *s, u64 pfn)
 			      (unsigned long long)pfn);
 		return;
 	}
+	p->was_table[pfn] = p->walked[pfn];
 	if (p->walked[pfn]) {
 		pwc_check_table_free(s, pfn);
 		p->walked[pfn] = 0;
@@ -308,10 +311,13 @@ void phys_check_access(struct sim_cpu *c, uintptr_t a, bool write)
 	u64 pfn = (a - (uintptr_t)p->ram) >> PAGE_SHIFT;
 
 	if (p->state[pfn] == FRAME_FREE)
-		sim_violation(c, "%s of freed frame %llu (offset 0x%llx) through the "
-			      "direct map: use after free",
-			      write ? "write" : "read", (unsigned long long)pfn,
-			      (unsigned long long)(a & (PAGE_SIZE - 1)));
+		sim_violation(c, "%s of freed %s %llu (offset 0x%llx) through the "
+			      "direct map: %suse after free",
+			      write ? "write" : "read",
+			      p->was_table[pfn] ? "page-table page" : "frame",
+			      (unsigned long long)pfn,
+			      (unsigned long long)(a & (PAGE_SIZE - 1)),
+			      p->was_table[pfn] ? "page-table " : "");
 }
 
 /* Is c on the waiter list of the line it waits on?  (A self-check.) */

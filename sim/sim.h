@@ -230,6 +230,7 @@ struct phys {
 	u32 *gen;		/* bumped on every free */
 	u8 *state;
 	u8 *walked;		/* has been in some PWC since its allocation */
+	u8 *was_table;		/* freed while walked: a page-table page */
 	u32 *free;		/* stack of free pfns, reused first */
 	u64 nr_free;
 	u32 *quarantine;	/* ring of the latest frees, oldest first */

@@ -128,11 +128,38 @@ void tlb_flush_va(struct sim_cpu *c, u64 va)
 	}
 }
 
+/*
+ * Epochs are 16 bits: when one wraps, entries that old must not come back
+ * to life, so the entries it governs are dropped for real (rare: once per
+ * 65536 flushes of a PCID).
+ */
+static void scrub_epoch(struct sim_cpu *c, bool global, u16 slot)
+{
+	u32 i, n = c->sim->prof.tlb_entries;
+
+	if (!c->tlb)
+		return;
+	for (i = 0; i < n; i++) {
+		struct tlb_entry *e = &c->tlb[i];
+
+		if (!e->tag || !!(e->flags & TLBE_G) != global)
+			continue;
+		if (global || (e->tag & 0xfff) % PCID_EPOCHS == slot)
+			e->tag = 0;
+	}
+}
+
+static void bump_pcid_epoch(struct sim_cpu *c, u16 slot)
+{
+	if (++c->pcid_epoch[slot] == 0)
+		scrub_epoch(c, false, slot);
+}
+
 void tlb_flush_pcid(struct sim_cpu *c, u16 pcid)
 {
 	int i;
 
-	c->pcid_epoch[pcid % PCID_EPOCHS]++;
+	bump_pcid_epoch(c, pcid % PCID_EPOCHS);
 	for (i = 0; i < PWC_SIZE; i++)
 		if ((c->pwc[i].tag & 0xfff) == pcid)
 			c->pwc[i].tag = 0;
@@ -142,9 +169,10 @@ void tlb_flush_everything(struct sim_cpu *c)
 {
 	int i;
 
-	c->tlb_gepoch++;
+	if (++c->tlb_gepoch == 0)
+		scrub_epoch(c, true, 0);
 	for (i = 0; i < PCID_EPOCHS; i++)
-		c->pcid_epoch[i]++;
+		bump_pcid_epoch(c, i);
 	for (i = 0; i < PWC_SIZE; i++)
 		c->pwc[i].tag = 0;
 }
