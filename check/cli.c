@@ -79,7 +79,7 @@ static int parse_num(const char *opt, const char *s, long long min, long long ma
 	char *end;
 
 	errno = 0;
-	*out = strtoll(s, &end, 0);
+	*out = strtoll(s, &end, 10);
 	if (errno || end == s || *end || *out < min || *out > max)
 		return usage_error("%s: '%s' is not a number in %lld..%lld", opt, s,
 				   min, max);

@@ -86,14 +86,49 @@ static void test_errors(void)
 	report_prefix_pop();
 }
 
+/* Run check_main with stderr captured; returns its status, *line the
+ * first line it printed and *lines how many. */
+static int check_captured(int argc, char **argv, char *line, size_t len, int *lines)
+{
+	FILE *f = tmpfile();
+	int saved = dup(2), status, c;
+
+	TEST_ASSERT(f && saved >= 0, "tmpfile");
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	status = check_main(argc, argv);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	line[0] = '\0';
+	if (!fgets(line, (int)len, f))
+		line[0] = '\0';
+	rewind(f);
+	*lines = 0;
+	while ((c = fgetc(f)) != EOF)
+		*lines += c == '\n';
+	fclose(f);
+	return status;
+}
+
 static void test_exit_status(void)
 {
 	char *bad_opt[] = { "check", "--bound", "lots", NULL };
+	char *hex[] = { "check", "--bound", "0x2", NULL };
 	char *missing[] = { "check", "/nonexistent/x.scn", NULL };
+	char line[512];
+	int lines;
 
 	report_prefix_push("exit status");
-	report(check_main(3, bad_opt) == 2, "a bad option value exits 2");
-	report(check_main(2, missing) == 2, "a missing file exits 2");
+	report(check_captured(3, bad_opt, line, sizeof(line), &lines) == 2 &&
+	       lines == 1 && strstr(line, "'lots'"),
+	       "a bad option value exits 2 with one line naming it");
+	report(check_captured(3, hex, line, sizeof(line), &lines) == 2 && lines == 1,
+	       "numbers are decimal, as for run and compare");
+	report(check_captured(2, missing, line, sizeof(line), &lines) == 2 &&
+	       lines == 1 && strstr(line, "/nonexistent/x.scn"),
+	       "a missing file exits 2 with one line naming it");
 	report_prefix_pop();
 }
 
