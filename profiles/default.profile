@@ -1,4 +1,4 @@
-# a current 2-socket x86 server: 2 sockets x 16 cores x 2 threads
+# a current 2-socket x86 server (Sapphire/Emerald Rapids class)
 #
 # The built-in default profile.  It models a 2-socket Intel Xeon of the
 # Sapphire/Emerald Rapids generation running a current Linux, with the
@@ -38,23 +38,24 @@ l1_hit_ns = 1.7			# measured: core, L1 load-to-use chain, 1.69 ns
 # one run on the development host where both vCPUs apparently shared a
 # core gave 9.8 ns per CAS hand-off, not reproducible.
 smt_transfer_ns = 10
-socket_transfer_ns = 65		# measured: pingpong, one-way core-to-core transfer, median of 9 runs (54-87 ns)
+socket_transfer_ns = 63		# measured: pingpong, one-way core-to-core transfer (runs: 63.2, 66.7, 55.8 ns)
 # estimate: no 2-socket measurement at hand; one UPI hop each way on top of
 # the on-die path, taken as twice the same-socket figure.
-remote_transfer_ns = 130
+remote_transfer_ns = 126
 # estimate: idle load latency of local DDR5 on current Xeons is ~100-120 ns;
-# our host figure (303 ns, dram) includes nested-paging TLB misses and is
+# our host figure (191 ns, dram) includes nested-paging TLB misses and is
 # not usable here.
 dram_ns = 110
 atomic_ns = 4.4			# measured: core, lock add minus l1_hit on an owned line (6.12 - 1.69 ns)
-mfence_ns = 15.5		# measured: core, MFENCE after a store
+mfence_ns = 15.2		# measured: core, MFENCE after a store
 pause_ns = 13.2			# measured: core, back-to-back PAUSE
 
 # ---- TLB and paging -------------------------------------------------------
-# measured (capacity): pagewalk sweep, the last 4 KiB-page count without TLB
-# misses is 2048; associativity is not observable that way (CPUID leaf 0x18
-# is hidden by the hypervisor): estimate 16 ways.  The engine has one TLB
-# level; this is the second-level TLB.
+# measured (capacity): in the pagewalk sweep over 4 KiB pages, TLB misses
+# start between 1536 and 2048 pages and are complete at 3072, which fits a
+# 2048-entry second-level TLB.  Associativity cannot be seen that way and
+# CPUID leaf 0x18 is hidden by the hypervisor: 16 ways is an estimate.  The
+# engine has one TLB level; this is the second-level TLB.
 tlb_entries = 2048
 tlb_ways = 16
 # cited: "Each single flush is about 100 ns" (Dave Hansen, comment added to
@@ -72,10 +73,11 @@ flush_full_ns = 58
 # the cheaper flushing write above (96 cycles = 32 ns): both are
 # serializing control-register writes, and the flush's real cost is refills.
 cr3_noflush_ns = 32
-# estimate: measured on the host (pagewalk, L2-resident tables): 16.5 ns
-# per load at an 87.5% miss rate = 18.8 ns per walk, but under nested
-# paging; bare metal skips the EPT dimension, about one L2 access (5 ns).
-page_walk_ns = 14
+# estimate: measured on the host (pagewalk, 16384 pages, L2-resident
+# tables): 19.9 ns per load at an 87.5% miss rate = 22.7 ns per walk, but
+# under nested paging; bare metal skips the EPT dimension, about one L2
+# access (5 ns).
+page_walk_ns = 17
 tlb_flush_ceiling = 33		# kernel: tlb_single_page_flush_ceiling, arch/x86/mm/tlb.c
 
 # ---- interrupts and kernel entry ------------------------------------------
@@ -91,27 +93,28 @@ ipi_send_ns = 40
 # estimate: ICR write to handler entry on another core of the socket: the
 # message crosses the mesh like a cache line (socket_transfer_ns), then the
 # target drains its pipeline at an instruction boundary and the IDT delivery
-# microcode runs, together ~1300 cycles.
+# microcode runs, together ~1500 cycles.
 ipi_socket_ns = 500
-ipi_smt_ns = 445		# estimate: ipi_socket_ns - socket_transfer_ns + smt_transfer_ns
-ipi_remote_ns = 565		# estimate: ipi_socket_ns - socket_transfer_ns + remote_transfer_ns
+ipi_smt_ns = 447		# estimate: ipi_socket_ns - socket_transfer_ns + smt_transfer_ns
+ipi_remote_ns = 563		# estimate: ipi_socket_ns - socket_transfer_ns + remote_transfer_ns
 # Cross-check (cited): Intel measured 3645 TSC cycles (1.8 us at 2 GHz) from
 # IPI send to handler completion between two vCPUs of a Sapphire Rapids VM
 # with IPI virtualization and posted interrupts, i.e. with no VM exit on
 # either side (Zeng Guang, "[PATCH v7 0/8] IPI virtualization support for
 # VM", kvm list, 2022-03-04, kvm-unit-tests vmexit/ipi, x2APIC).  The model
-# above gives ~0.8 us on bare metal for the same path; the remaining ~1 us
-# is posted-interrupt processing, see inject_ns.
+# above gives ~0.8 us on bare metal for the same path (send, flight, entry,
+# a minimal handler, the acknowledgement line); the remaining ~1 us is
+# posted-interrupt processing, see inject_ns.
 #
 # estimate: interrupt entry (IDT delivery already in ipi_*_ns): register
 # save, irq_enter, vector dispatch; and exit: irq_exit, the softirq check,
 # IRET.  Each about a syscall half plus IDT/IRET overhead, 450 cycles.
 irq_entry_ns = 150
 irq_exit_ns = 150
-syscall_ns = 108		# measured: syscall, getppid() round trip (syscalls do not exit to the hypervisor)
+syscall_ns = 111.5		# measured: syscall, getppid() round trip (syscalls do not exit to the hypervisor)
 # estimate: exception entry + exit without the handler's work: a syscall
 # round trip plus exception delivery, error code and CR2 (~140 ns).  Upper
-# bound measured on the host: a whole zero-page read fault, 643 ns.
+# bound measured on the host: a whole zero-page read fault, 718 ns.
 page_fault_ns = 250
 # A model knob, not a measurement: how often a CPU whose CR3 holds a user
 # address space may speculatively walk those page tables while it runs in
@@ -135,15 +138,16 @@ inject_ns = 1000
 # estimate: a hypercall is a full (not fast-path) exit with the handler
 # dispatched with interrupts on: twice the fast-path exit.
 hypercall_ns = 700
-# estimate: a host context switch between two vCPU threads (measured for
-# processes on the host: ctxsw, see docs/profiles.md) plus vcpu_put and
-# vcpu_load (VMCS switch); bare metal would be lower than our VM figure.
+# estimate: a process switch measured on the host (ctxsw: 1.42 us, two
+# pipe syscalls included) plus vcpu_put and vcpu_load (VMCS switch, MSR
+# and FPU state), ~0.6 us.
 host_ctxsw_ns = 2000
 # kernel: EEVDF, sysctl_sched_base_slice = 0.70 ms (kernel/sched/fair.c
 # since 2025; 0.75 ms before) x (1 + ilog2(min(ncpus, 8))) = 4: 2.8 ms.
 host_timeslice_ns = 2800000
-# kernel: with RUN_TO_PARITY (default on) a woken task does not preempt the
-# running one before the latter's slice request ends: the same 2.8 ms.
+# kernel: RUN_TO_PARITY (kernel/sched/features.h, default on) inhibits
+# wake-up preemption until the running task reaches its 0-lag point or
+# exhausts its slice: at most the 2.8 ms slice, which we use.
 host_wakeup_gran_ns = 2800000
 # kernel: KVM_VMX_DEFAULT_PLE_WINDOW = 4096 (arch/x86/kvm/x86.h), counted at
 # the TSC rate: 2.05 us at 2 GHz.  (KVM grows it on repeated exits; the
@@ -152,8 +156,10 @@ ple_window_ns = 2048
 # estimate: KVM's record_steal_time on entry: a guest-memory cache check,
 # an xchg of the preempted byte and a few stores, ~450 cycles.
 steal_update_ns = 150
-# estimate: the host's own timer tick (HZ=1000 on current distribution
+# estimate: the host's own timer tick (HZ=1000, common in distribution
 # kernels) takes each pCPU every 1 ms for an exit, the tick handler and
-# re-entry, ~3 us; other host work is rarer.
+# re-entry, ~3 us; other host work is rarer.  Consistent with what a busy
+# vCPU of the development host sees (noise: 1075 gaps/s, median 3.1 us,
+# 250/s of them its own HZ=250 ticks).
 host_noise_interval_ns = 1000000
 host_noise_ns = 3000

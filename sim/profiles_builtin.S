@@ -11,8 +11,11 @@
  *
  * Embedding the files rather than C copies of them keeps one source of
  * truth, comments and citations included.  To add a profile, add one
- * BUILTIN line below.  .incbin paths are relative to the directory the
- * assembler runs in: the repository root, where make runs.
+ * BUILTIN line below; NAME becomes part of a symbol, so keep it to
+ * letters, digits and '_'.  .incbin paths are relative to the directory
+ * the assembler runs in: the repository root, where make runs.  make's
+ * dependency files do not list .incbin'd files: after editing a profile,
+ * remove build/sim/profiles_builtin.o (or make clean).
  *
  * The pointer tables need relocations in a position-independent
  * executable, so they live in .data.rel.ro (read-only after relocation)

@@ -113,7 +113,7 @@ int main(void)
 		frac[r] = 100 * t.frac;
 		gc[r] = gap_count;
 		ic[r] = ipi_count;
-		if (gap_count)
+		if (gap_count && ipi_count > 0)	/* else only ticks */
 			gm[ng++] = gap_median;
 		/* A run in which no call sent an IPI says nothing of IPIs. */
 		if (t.frac > 0) {

@@ -175,7 +175,7 @@ int main(void)
 		frac[r] = 100 * t.split.frac;
 		ni[r] = t.ipis;
 		ng[r] = t.gaps;
-		if (t.gaps)
+		if (t.gaps && t.ipis > 0)	/* else only ticks */
 			gm[g++] = t.gap;
 		/* A run in which no call sent an IPI says nothing of IPIs. */
 		if (t.split.frac > 0) {

@@ -15,27 +15,35 @@
 
 #define ROUNDS	(2 * 1000 * 1000)
 
+/* The line, alone in its 64 bytes so nothing else shares it. */
 static struct {
 	volatile uint64_t turn;
+	char pad[56];
 } line __attribute__((aligned(64)));
-static char pad[64] __attribute__((aligned(64))) __attribute__((used));
 
-static int use_cas;
+/* How a thread waits for its turn and hands the line over. */
+enum handoff {
+	SPIN_STORE,		/* spin on loads, then a plain store */
+	SPIN_PAUSE_STORE,	/* the same with PAUSE in the spin */
+	CMPXCHG,		/* lock cmpxchg until it succeeds */
+};
+
+static enum handoff mode;
 
 static void play(uint64_t me)
 {
 	uint64_t i;
 
 	for (i = me; i < 2 * ROUNDS; i += 2) {
-		if (use_cas > 0) {
+		if (mode == CMPXCHG) {
 			while (!__sync_bool_compare_and_swap(&line.turn, i, i + 1))
 				__asm__ volatile("pause");
-		} else {
-			while (line.turn != i)
-				if (use_cas < 0)
-					__asm__ volatile("pause");
-			line.turn = i + 1;
+			continue;
 		}
+		while (line.turn != i)
+			if (mode == SPIN_PAUSE_STORE)
+				__asm__ volatile("pause");
+		line.turn = i + 1;
 	}
 }
 
@@ -46,12 +54,12 @@ static void *partner(void *arg)
 	return arg;
 }
 
-static double one_run(int cas)
+static double one_run(enum handoff m)
 {
 	pthread_t th;
 	uint64_t t;
 
-	use_cas = cas;
+	mode = m;
 	line.turn = 0;
 	pthread_create(&th, NULL, partner, NULL);
 	t = now_ns();
@@ -68,11 +76,11 @@ int main(void)
 	int r;
 
 	pin(0);
-	one_run(0);
+	one_run(SPIN_STORE);	/* warm up */
 	for (r = 0; r < REPS; r++) {
-		st[r] = one_run(0);
-		sp[r] = one_run(-1);
-		cas[r] = one_run(1);
+		st[r] = one_run(SPIN_STORE);
+		sp[r] = one_run(SPIN_PAUSE_STORE);
+		cas[r] = one_run(CMPXCHG);
 	}
 	report_median("one-way transfer, load+store", st, REPS);
 	report_median("one-way transfer, load+store, pause", sp, REPS);
