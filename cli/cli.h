@@ -95,6 +95,7 @@ struct grid {
 	const struct workload *wl;
 	const char *profile;
 	uint64_t seed;
+	int repeat;
 	uint64_t iters;			/* as requested; 0: default */
 	enum mutant mutant;
 	int lazy;

@@ -54,6 +54,7 @@ FIELD_FN(f_threads)	{ return num_int(buf, len, r->res.threads); }
 FIELD_FN(f_lazy)	{ return num_int(buf, len, r->rc.lazy); }
 FIELD_FN(f_profile)	{ return str(buf, len, r->rc.prof.name); }
 FIELD_FN(f_seed)	{ return num_u64(buf, len, r->rc.seed); }
+FIELD_FN(f_repeat)	{ return num_int(buf, len, r->res.repeat ? r->res.repeat : 1); }
 FIELD_FN(f_mutate)	{ return str(buf, len, mutants[r->rc.mutant].name); }
 FIELD_FN(f_iters)	{ return num_u64(buf, len, r->res.iters); }
 FIELD_FN(f_violations)	{ return num_u64(buf, len, r->res.violations); }
@@ -144,6 +145,7 @@ static const struct field fields[] = {
 	{ "lazy",		false,	f_lazy },
 	{ "profile",		false,	f_profile },
 	{ "seed",		false,	f_seed },
+	{ "repeat",		false,	f_repeat },
 	{ "mutate",		false,	f_mutate },
 	{ "iters",		false,	f_iters },
 	{ "ns_per_iter",	false,	f_ns_per_iter },

@@ -31,6 +31,7 @@ struct run_opts {
 	uint64_t iters;			/* 0: the workload's default */
 	const char *profile;
 	uint64_t seed;
+	int repeat;			/* seeds per cell, 1 by default */
 	enum mutant mutant;
 	const char *trace;
 	bool json, csv;
@@ -63,6 +64,8 @@ static const char run_usage[] =
 "                       not for workloads that run for a simulated time)\n"
 "  -P, --profile NAME|FILE  machine profile (default: default)\n"
 "  -s, --seed S         seed of the simulation's random numbers (default 1)\n"
+"      --repeat N       run seeds S..S+N-1 and report the mean of ns/iter and\n"
+"                       ops/s, counters summed (default 1)\n"
 "  -m, --mutate M       run with a deliberate bug (shootdown list mutants)\n"
 "  -T, --trace FILE     write a Perfetto/Chrome trace of the run to FILE\n"
 "  -j, --json           one JSON object per result (JSON Lines)\n"
@@ -85,7 +88,7 @@ static const char compare_usage[] =
 "  -c, --cpus N1,N2,... one row per CPU count (default: the profile's cpus)\n"
 "  -t, --threads T1,T2,...  one row per thread count instead (needs a single\n"
 "                       --cpus value); a single T applies to every row\n"
-"  -w, --workload, -l, --lazy, -i, --iters, -P, --profile, -s, --seed,\n"
+"  -w, --workload, -l, --lazy, -i, --iters, -P, --profile, -s, --seed, --repeat,\n"
 "  -m, --mutate, -T, --trace (one cell only), -j, --json, --csv, -h, --help\n"
 "                       as for shootdown run\n"
 "      --vms N1,N2,...  one row per VM count (VMs of --vcpus on --pcpus)\n"
@@ -102,6 +105,7 @@ static const char compare_usage[] =
 	{ "iters",	required_argument,	NULL, 'i' },		\
 	{ "profile",	required_argument,	NULL, 'P' },		\
 	{ "seed",	required_argument,	NULL, 's' },		\
+	{ "repeat",	required_argument,	NULL, 'R' },		\
 	{ "mutate",	required_argument,	NULL, 'm' },		\
 	{ "trace",	required_argument,	NULL, 'T' },		\
 	{ "json",	no_argument,		NULL, 'j' },		\
@@ -187,6 +191,9 @@ static bool parse_one(struct run_opts *o, int c, const char *arg)
 	case 's':
 		o->seed = parse_u64("--seed", arg);
 		break;
+	case 'R':
+		o->repeat = parse_int("--repeat", arg, 1, 1000);
+		break;
 	case 'm':
 		o->mutant = lookup_mutant(arg);
 		break;
@@ -230,6 +237,7 @@ static void parse_options(int argc, char **argv, struct run_opts *o)
 	o->wl = workload_by_name("madv-touch");
 	o->profile = "default";
 	o->seed = 1;
+	o->repeat = 1;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, SHORT_OPTS, longopts, NULL)) != -1) {
@@ -362,6 +370,7 @@ static void build_grid(struct grid *g, const struct run_opts *o,
 			  "number of iterations", o->wl->name,
 			  (unsigned long long)(o->wl->default_duration_ns / 1000000));
 	g->seed = o->seed;
+	g->repeat = o->repeat;
 	g->iters = o->iters;
 	g->mutant = o->mutant;
 	g->lazy = o->lazy;
@@ -463,6 +472,51 @@ static void fill_config(struct run_config *rc, const struct grid *g,
 	}
 }
 
+/*
+ * One cell, over `repeat` consecutive seeds: the metrics are the mean of the
+ * runs, the counters their sum; the first failure is kept.  Chaotic cases
+ * (VMs under overcommit) move a lot from one seed to the next.
+ */
+static void run_repeated(struct run_config *rc, struct run_result *res, int repeat)
+{
+	struct run_result one;
+	uint64_t seed = rc->seed;
+	int k, i, v;
+
+	run_once(rc, res);
+	for (k = 1; k < repeat; k++) {
+		rc->seed = seed + k;
+		rc->trace_path = NULL;		/* a trace shows one run */
+		run_once(rc, &one);
+		res->ns_per_iter += one.ns_per_iter;
+		res->ops_per_sec += one.ops_per_sec;
+		for (v = 0; v < res->nr_vms; v++) {
+			res->vm[v].ns_per_iter += one.vm[v].ns_per_iter;
+			res->vm[v].ops_per_sec += one.vm[v].ops_per_sec;
+		}
+		for (i = 0; i < NR_STATS; i++)
+			res->stats[i] += one.stats[i];
+		res->iters += one.iters;
+		res->steal_ns += one.steal_ns;
+		res->violations += one.violations;
+		res->sim_ops += one.sim_ops;
+		res->sim_ns += one.sim_ns;
+		res->wall_s += one.wall_s;
+		if (!res->exit_code && one.exit_code) {
+			res->exit_code = one.exit_code;
+			memcpy(res->failure, one.failure, sizeof(res->failure));
+		}
+	}
+	rc->seed = seed;
+	res->ns_per_iter /= repeat;
+	res->ops_per_sec /= repeat;
+	for (v = 0; v < res->nr_vms; v++) {
+		res->vm[v].ns_per_iter /= repeat;
+		res->vm[v].ops_per_sec /= repeat;
+	}
+	res->repeat = repeat;
+}
+
 /* Worst status wins: an internal error makes every number suspect. */
 static int worse(int a, int b)
 {
@@ -491,7 +545,7 @@ static int run_grid(struct grid *g, const struct run_opts *o,
 		fill_config(&r->rc, g, o, prof, i / g->nr_cols, i % g->nr_cols);
 		describe(what, sizeof(what), &r->rc);
 		progress_step(i, what);
-		run_once(&r->rc, &r->res);
+		run_repeated(&r->rc, &r->res, o->repeat);
 		if (r->res.exit_code)
 			report_failure(r);
 		status = worse(status, r->res.exit_code);

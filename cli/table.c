@@ -214,6 +214,8 @@ static void print_grid_heading(const struct grid *g)
 	else if (g->table_free)
 		printf(" (table-free %s)", table_free_names[g->table_free]);
 	printf(", profile %s, seed %" PRIu64, g->profile, g->seed);
+	if (g->repeat > 1)
+		printf("..%" PRIu64 " (mean of %d)", g->seed + g->repeat - 1, g->repeat);
 	if (g->wl->default_duration_ns)
 		printf(", %.1f ms simulated",
 		       g->wl->default_duration_ns / 1e6);

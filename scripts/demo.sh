@@ -57,9 +57,10 @@ heading "ebizzy in 1, 2 and 3 VMs of 8 vCPUs on an 8-CPU host (1x, 2x, 3x overco
 	"shootdowns), 200 ms simulated.  concurrent IPIs every vCPU and waits" \
 	"for descheduled ones until the host runs them again; pv flags" \
 	"preempted vCPUs in their steal time and skips them.  Records/s summed" \
-	"over the VMs."
+	"over the VMs, the mean of 4 seeds: under overcommit one run depends" \
+	"much on which vCPUs happen to be descheduled when a shootdown waits."
 "$SD" compare --workload ebizzy --protocols concurrent,pv --vms 1,2,3 \
-	--vcpus 8 --pcpus 8
+	--vcpus 8 --pcpus 8 --repeat 4
 
 heading "The fast-GUP hazard: page-table freeing under hypercall flushes" \
 	"gup-fast: 4 threads walk page tables with interrupts off, as" \

@@ -46,6 +46,7 @@ usage_error "missing command"
 usage_error "'frob'"		list frob
 usage_error "'frob'"		help frob
 usage_error "'0'"		run --vms 0
+usage_error "--repeat"		run --repeat 0
 usage_error "'17'"		run --vms 17
 usage_error "--vcpus"		run --vcpus 4
 usage_error "'frob'"		run --vms 1 --table-free frob

@@ -67,6 +67,7 @@ struct vm_result {
 
 struct run_result {
 	int threads;		/* per VM, as run */
+	int repeat;		/* runs (seeds) summed or averaged here */
 	double ns_per_iter;	/* initiator, simulated (mean over VMs) */
 	double ops_per_sec;	/* simulated throughput, summed over VMs */
 	u64 iters;
