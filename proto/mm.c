@@ -257,7 +257,9 @@ static void free_pt_tables(struct mm *mm, struct mmu_gather *tlb, u64 start, u64
 	}
 }
 
-int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len)
+/* Zap [start, start + len) and, for munmap, free the page tables that
+ * cover only it; flush, then free what was gathered. */
+static int unmap_syscall(struct mm *mm, u64 start, u64 len, bool free_tables)
 {
 	struct mmu_gather tlb;
 
@@ -265,9 +267,16 @@ int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len)
 	tlb_gather_init(&tlb, mm);
 	spin_lock(&mm->page_table_lock);
 	zap_range(mm, &tlb, start, start + len);
+	if (free_tables)
+		free_pt_tables(mm, &tlb, start, start + len);
 	spin_unlock(&mm->page_table_lock);
 	tlb_finish_mmu(&tlb);
 	return 0;
+}
+
+int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len)
+{
+	return unmap_syscall(mm, start, len, false);
 }
 
 /* mmap(MAP_POPULATE) / MADV_POPULATE_WRITE on anonymous memory: map every
@@ -298,16 +307,7 @@ int sys_populate(struct mm *mm, u64 start, u64 len)
 
 int sys_munmap(struct mm *mm, u64 start, u64 len)
 {
-	struct mmu_gather tlb;
-
-	env->syscall();
-	tlb_gather_init(&tlb, mm);
-	spin_lock(&mm->page_table_lock);
-	zap_range(mm, &tlb, start, start + len);
-	free_pt_tables(mm, &tlb, start, start + len);
-	spin_unlock(&mm->page_table_lock);
-	tlb_finish_mmu(&tlb);
-	return 0;
+	return unmap_syscall(mm, start, len, true);
 }
 
 /*
