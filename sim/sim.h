@@ -156,7 +156,6 @@ struct sim_cpu {
 	void (*main)(void *);
 	void *arg;
 	bool counted;		/* the run ends when all counted mains return */
-	int trace_depth;
 	u64 stats[NR_STATS];
 	u64 ops;
 	u64 hw_walks;		/* TLB misses that walked */
@@ -210,7 +209,6 @@ struct line {
 	u64 tag;		/* address >> 6; 0 = empty slot */
 	s16 owner;		/* CPU holding it modified, -1 none */
 	u8 sockets;		/* sockets with a sharer (bit per socket) */
-	u8 nsharers_hint;
 	u16 waiters;		/* head of the spin_wait list, cpu id + 1 */
 	ps_t ready;		/* a pending ownership transfer ends then */
 };

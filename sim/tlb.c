@@ -329,7 +329,7 @@ void pwc_check_table_free(struct sim *s, u64 pfn)
 static void check_stale_after_flush(struct sim *s, struct sim_cpu *o,
 				    const struct flush_rec *r)
 {
-	u32 ways = s->prof.tlb_ways, n = s->prof.tlb_entries, i;
+	u32 n = s->prof.tlb_entries, i;
 
 	if (!o->tlb)
 		return;
@@ -356,7 +356,6 @@ static void check_stale_after_flush(struct sim *s, struct sim_cpu *o,
 			      PS_FMT(r->began));
 		e->tag = 0;			/* report each entry once */
 	}
-	(void)ways;
 }
 
 /* The newest completed flush of va in root that began after `after`. */
