@@ -1,11 +1,14 @@
 # shootdown - build, test, demo, bench.  `make V=1` shows the commands.
 CC      ?= gcc
-O       := build
+O       ?= build
+# CFLAGS, LDFLAGS given on the command line add to the project's own flags.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
-           -fno-strict-aliasing -Iinclude -I. -MMD -MP
 LDFLAGS ?=
+SD_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
+             -Werror=implicit-function-declaration -fno-strict-aliasing \
+             -Iinclude -I. -MMD -MP
 LDLIBS  := -lm
+JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
 
 ifeq ($(V),1)
 Q :=
@@ -13,10 +16,11 @@ else
 Q := @
 endif
 
-# Layers, bottom up: lib/ (coroutines) and proto/ (protocol code, env.h only) -> sim/, check/
-# (engines) -> work/ (workloads) -> cli/ (the shootdown command).
-LIB_SRCS := $(wildcard lib/*.c) $(wildcard proto/*.c) $(wildcard sim/*.c) $(wildcard check/*.c) \
-            $(wildcard work/*.c) $(filter-out cli/main.c,$(wildcard cli/*.c))
+# Layers, bottom up (scripts/layers.sh checks them): include/ (the contracts) and lib/;
+# proto/ (the simulated kernel, env.h only); hw/ (the machine's rules); sim/, check/ (the
+# engines); work/ (workloads and scenarios); cli/ (the shootdown command).
+LIB_SRCS := $(wildcard lib/*.c) $(wildcard proto/*.c) $(wildcard hw/*.c) $(wildcard sim/*.c) \
+            $(wildcard check/*.c) $(wildcard work/*.c) $(filter-out cli/main.c,$(wildcard cli/*.c))
 LIB_ASMS := $(wildcard lib/*.S) $(wildcard sim/*.S)
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o) $(LIB_ASMS:%.S=$(O)/%.o)
 TEST_SRCS := $(wildcard tests/t_*.c)
@@ -30,12 +34,12 @@ all: $(O)/shootdown
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(SD_CFLAGS) -c -o $@ $<
 
 $(O)/%.o: %.S
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(SD_CFLAGS) -c -o $@ $<
 
 $(O)/libshootdown.a: $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
@@ -43,15 +47,15 @@ $(O)/libshootdown.a: $(LIB_OBJS)
 
 $(O)/shootdown: $(O)/cli/main.o $(O)/libshootdown.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/tests/%.t: $(O)/tests/%.o $(O)/libshootdown.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/bench/%: $(O)/bench/%.o $(O)/libshootdown.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # prove is part of perl, which build-essential pulls in on Debian.
 check-deps:
@@ -59,8 +63,20 @@ check-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq perl; \
 	  else echo "make check needs prove: sudo apt-get install perl"; exit 2; fi; }
 
+# Test files run in parallel, the slowest first, so the last one to start
+# is not the one everyone waits for.
 check: $(O)/shootdown $(TESTS) check-deps
-	$(Q)SHOOTDOWN=$(CURDIR)/$(O)/shootdown prove --exec '' $(TESTS) $(SCRIPT_TESTS)
+	$(Q)SHOOTDOWN=$(CURDIR)/$(O)/shootdown prove -j$(JOBS) --exec '' \
+		$(O)/tests/t_virt.t tests/determinism.sh \
+		$(filter-out $(O)/tests/t_virt.t,$(TESTS)) \
+		$(filter-out tests/determinism.sh,$(SCRIPT_TESTS))
+
+# clang is part of Debian's clang package; root installs it, like prove.
+check-compilers: check-deps
+	@command -v clang >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq clang; \
+	  else echo "make check-compilers needs clang: sudo apt-get install clang"; exit 2; fi; }
+	$(Q)./scripts/check-compilers.sh
 
 demo: $(O)/shootdown
 	$(Q)./scripts/demo.sh $(O)/shootdown
@@ -74,7 +90,7 @@ clean:
 # the built-in profiles are assembled into the binary
 $(O)/sim/profiles_builtin.o: $(wildcard profiles/*.profile)
 
-.PHONY: all check check-deps demo bench clean
+.PHONY: all check check-deps check-compilers demo bench clean
 # keep test and bench objects (pattern-rule intermediates) for incremental builds
 .PRECIOUS: $(O)/%.o
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <sys/resource.h>
 
-#include "sim/sim.h"
+#include "sim/internal.h"
 
 #define OPS_PER_CPU_TOTAL 20000000ULL	/* spread over the CPUs */
 
@@ -36,7 +36,7 @@ static void bench_cpu(void *arg)
 		if ((i & 63) == 0)
 			atomic_fetch_add(&contended.v, 1);
 		if ((i & 15) == 0)
-			env->compute(20);
+			user_compute(20);
 	}
 }
 
@@ -72,7 +72,7 @@ static void mem_cpu(void *arg)
 	(void)arg;
 	load_cr3(mem_root, 1, false);
 	for (i = 0; i < MEM_PAGES; i++)
-		env->user_access(i << PAGE_SHIFT, &v, false);
+		user_access(i << PAGE_SHIFT, &v, false);
 }
 
 /* Map MEM_PAGES pages at va 0 before the run (plain set-up code). */
@@ -80,25 +80,26 @@ static void mem_map(struct sim *s)
 {
 	u64 va;
 
-	mem_root = phys_alloc(s);
+	mem_root = hw_frame_alloc(&s->hw);
 	for (va = 0; va < MEM_PAGES * PAGE_SIZE; va += PAGE_SIZE) {
 		u64 t = mem_root;
 		int level;
 
 		for (level = PT_LEVELS; level > 1; level--) {
-			pte_t *e = (pte_t *)(s->phys.ram + (t << PAGE_SHIFT)) + pt_index(va, level);
+			pte_t *e = hw_table(&s->hw, t) + pt_index(va, level);
 			if (!pte_present(*e))
-				*e = pfn_pte(phys_alloc(s), _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);
+				*e = pfn_pte(hw_frame_alloc(&s->hw),
+					     _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);
 			t = pte_pfn(*e);
 		}
-		((pte_t *)(s->phys.ram + (t << PAGE_SHIFT)))[pt_index(va, 1)] =
-			pfn_pte(phys_alloc(s), _PAGE_PRESENT | _PAGE_USER);
+		hw_table(&s->hw, t)[pt_index(va, 1)] =
+			pfn_pte(hw_frame_alloc(&s->hw), _PAGE_PRESENT | _PAGE_USER);
 	}
 }
 
 static void bench_memory(const struct profile *p, int n)
 {
-	struct sim_config cfg = { .prof = p, .nr_cpus = n, .seed = 1,
+	struct sim_config cfg = { .prof = p, .topo = { .cpus = n }, .seed = 1,
 				  .nr_frames = 2 * MEM_PAGES, .report = stderr };
 	long rss0 = rss_kib(), rss1, tables;
 	char err[256];
@@ -106,7 +107,7 @@ static void bench_memory(const struct profile *p, int n)
 	int c;
 
 	mem_map(s);
-	tables = (long)(s->phys.nr_frames - s->phys.nr_free) * 4;	/* KiB */
+	tables = (long)(s->hw.mem.nr_frames - s->hw.mem.nr_free) * 4;	/* KiB */
 	for (c = 0; c < n; c++)
 		sim_cpu_start(s, c, mem_cpu, NULL, NULL, true);
 	sim_run(s);
@@ -130,7 +131,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < ARRAY_SIZE(counts); i++) {
 		int n = counts[i], c;
-		struct sim_config cfg = { .prof = &p, .nr_cpus = n, .seed = 1,
+		struct sim_config cfg = { .prof = &p, .topo = { .cpus = n }, .seed = 1,
 					  .nr_frames = 64, .report = stderr };
 		long rss0 = rss_kib(), rss1;
 		struct sim *s;

@@ -24,6 +24,7 @@
 #include <stdio.h>
 
 #include "env.h"
+#include "hw/kvm.h"
 
 #define CHECK_MAX_CPUS 4
 
@@ -64,25 +65,14 @@ struct check_config {
 	/* The exhaustive search starts with this many PCT runs, which find
 	 * most bugs in milliseconds (0: 1000; use -1 for none). */
 	s64 prelude;
-	/* env->param(); NULL or 0 returned: built-in defaults */
-	u64 (*param)(const char *key);
 	/* A KVM-like host under the CPUs (now vCPUs): it may deschedule each
 	 * at any point, up to host_deschedules times per run (0: 1), keeps
 	 * steal time (env->pv_steal_time) and flushes on entry. */
 	bool host;
 	int host_deschedules;
 	u32 host_cpus;		/* vCPUs the host may deschedule; 0: all */
-	enum check_host_mutant {
-		CHECK_HOST_OK,
-		CHECK_HOST_LOST_FLUSH,	/* CVE-2019-3016: steal time written
-					 * back from a stale copy */
-		CHECK_HOST_PREEMPT_MID_INSN, /* CVE-2022-39189: PREEMPTED
-					 * reported mid-instruction */
-		CHECK_NR_HOST_MUTANTS,
-	} host_mutant;
+	enum host_mutant host_mutant;
 };
-
-extern const char *const check_host_mutant_names[CHECK_NR_HOST_MUTANTS];
 
 struct check_result {
 	bool violation;		/* some explored schedule broke an invariant */
@@ -106,10 +96,6 @@ struct check_result {
 int check_explore(const struct check_program *p, const struct check_config *cfg,
 		  struct check_result *r);
 void check_result_free(struct check_result *r);
-
-/* `shootdown check [FILES...] [options]` (check/cli.c); argv[0] is "check".
- * Returns the exit status. */
-int check_main(int argc, char **argv);
 
 /* ---- for programs under test ---------------------------------------------- */
 /* Give [p, p + size) a name in counterexamples ("mm.tlb_gen").  A region of

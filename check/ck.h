@@ -23,6 +23,8 @@
 #define CHECK_CK_H
 
 #include "check/check.h"
+#include "hw/hw.h"
+#include "hw/kvm.h"
 #include "x86.h"
 #include "lib/coro.h"
 
@@ -115,25 +117,6 @@ struct ck_sb {
 	u8 head, n;
 };
 
-#define TLBE_VALID	1
-#define TLBE_W		2
-#define TLBE_G		4
-
-struct ck_tlbe {
-	u64 vpn;
-	u64 fill;		/* global clock at the walk that filled it */
-	u32 pfn, gen;
-	u16 pcid;
-	u8 flags;
-};
-
-struct ck_pwce {
-	u64 region;		/* va >> 21 */
-	u32 table, gen;		/* the last-level table page and its gen */
-	u16 pcid;
-	bool valid;
-};
-
 enum ck_resume { RESUME_OP, RESUME_IRQ };
 
 /* What a CPU carries from one event to the next besides its stack: the
@@ -142,16 +125,15 @@ struct ck_arch {
 	bool irq_on;		/* RFLAGS.IF */
 	u32 pending;		/* interrupt vectors, bit per vector */
 	u64 irq_off_at;		/* clock when IF last went from 1 to 0 */
-	u64 cr3;		/* pgd pfn, 0: none */
-	u16 pcid;
+	/* CR3, TLB, PWC, steal time: the machine's rules (hw/); its TLB
+	 * entries live just below, so a copy of ck_arch is a whole CPU */
+	struct hw_cpu hw;
+	struct hw_tlbe tlb[CK_TLB_ENTRIES];
 	u8 tlb_hand;
-	struct ck_tlbe tlb[CK_TLB_ENTRIES];
-	struct ck_pwce pwc[CK_PWC_ENTRIES];
 	void (*irq[NR_VECTORS])(enum irq_vector);
 	int (*fault)(u64 va, bool write);
 	void *kernel;
 	u64 rng;
-	u8 *steal;		/* the guest's steal-time `preempted` byte */
 };
 
 struct ck_cpu {
@@ -178,11 +160,6 @@ struct ck_cpu {
 	void (*main)(void *);
 };
 
-struct ck_flush {
-	u64 root, start, end, began, done;
-	int cpu;
-};
-
 struct ck_name {
 	uintptr_t addr;
 	size_t size;
@@ -199,14 +176,14 @@ struct ck_region {
 /* The machine as init() left it: restored before every run. */
 struct ck_snapshot {
 	struct ck_arch arch[CHECK_MAX_CPUS];
+	/* the frame table (hw_mem's arrays) and the flush log */
 	u32 gen[CK_NR_FRAMES];
-	u8 used[CK_NR_FRAMES];
+	u8 state[CK_NR_FRAMES], walked[CK_NR_FRAMES], was_table[CK_NR_FRAMES];
 	u32 free_list[CK_NR_FRAMES];
-	int nr_free;
-	u32 frees;
+	u64 nr_free, frees;
 	u8 *frames;		/* contents of the frames in use */
-	struct ck_flush flushes[CK_MAX_FLUSHES];
-	int nr_flushes;
+	struct hw_flush_rec flushes[CK_MAX_FLUSHES];
+	u64 nr_flushes;
 	struct ck_region regions[CK_MAX_REGIONS];
 	int nr_regions;
 	int nr_names;
@@ -219,6 +196,8 @@ struct ck_text {
 };
 
 struct ck_machine {
+	struct hw_machine hw;	/* the machine's rules over ram[] */
+	struct hw_cpu *hw_cpus[CHECK_MAX_CPUS];
 	const struct check_program *prog;
 	const struct check_config *cfg;
 	int nr_cpus;
@@ -236,21 +215,13 @@ struct ck_machine {
 	u64 now;		/* global clock: events executed in this run */
 	u32 timeouts;		/* spin_wait timeouts fired (they change state) */
 
-	/* physical memory */
+	/* physical memory (the frame table is hw.mem's) */
 	u8 *ram;
 	u8 dirty[CK_NR_FRAMES];	/* written since the last restore */
-	u32 gen[CK_NR_FRAMES];
-	u8 used[CK_NR_FRAMES];
-	u32 free_list[CK_NR_FRAMES];
-	int nr_free;
-	u32 frees;		/* frames freed in this run: PWCs may be stale */
 
 	/* per-run allocations with stable addresses */
 	u8 *arena;
 	size_t arena_used;
-
-	struct ck_flush flushes[CK_MAX_FLUSHES];
-	int nr_flushes;
 
 	/* the outcome of the current run */
 	bool violated;
@@ -273,6 +244,11 @@ static inline bool ck_in_phys(uintptr_t a)
 	return a - (uintptr_t)ck.ram < (uintptr_t)CK_NR_FRAMES << PAGE_SHIFT;
 }
 
+static inline bool ck_frame_used(u32 pfn)
+{
+	return ck.hw.mem.state[pfn] == HW_FRAME_USED;
+}
+
 static inline u32 ck_pfn_of(uintptr_t a)
 {
 	return (a - (uintptr_t)ck.ram) >> PAGE_SHIFT;
@@ -287,10 +263,10 @@ void ck_store(struct ck_cpu *c, uintptr_t a, u64 v, int size);
 void ck_drain_one(struct ck_cpu *c);
 int ck_drain_all(struct ck_cpu *c);
 
-/* memory.c: raw accesses, physical frames, names */
+/* memory.c: raw accesses, physical frames, names, the hardware's port */
+extern const struct hw_port ck_hw_port;
 u64 ck_raw_read(uintptr_t a, int size);
 void ck_raw_write(uintptr_t a, u64 v, int size);
-void ck_phys_reset(void);
 void ck_phys_touch(struct ck_cpu *c, uintptr_t a, bool write);
 u64 ck_frame_alloc(void);
 void ck_frame_free(u64 pfn);
@@ -298,17 +274,12 @@ const char *ck_name_of(uintptr_t a, char *buf, size_t n);
 const char *ck_val(u64 v, char *buf, size_t n);
 const char *ck_drained(int n, char *buf, size_t len);
 
-/* tlb.c: TLB, paging-structure cache, walks, stale-translation detector */
-void ck_tlb_reset(struct ck_cpu *c);
-void ck_invlpg(struct ck_cpu *c, u64 va);
-void ck_flush_pcid(struct ck_cpu *c, u16 pcid);
-void ck_flush_everything(struct ck_cpu *c);
+/* user.c: user accesses and speculative walks on the machine model */
 int ck_user_translate(struct ck_cpu *c, u64 va, bool write, u32 *pfn);
 void ck_user_complete(struct ck_cpu *c, u64 va, u64 *val, bool write, u32 pfn,
 		      u32 gen, bool latched);
 bool ck_spec_enabled(const struct ck_cpu *c);
 void ck_spec_walk(struct ck_cpu *c);
-void ck_flush_record(u64 root, u64 start, u64 end, u64 began);
 
 /* host.c: the hypervisor under the vCPUs */
 bool ck_host_enabled(const struct ck_cpu *c);

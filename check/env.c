@@ -16,13 +16,8 @@
 #include <string.h>
 
 #include "check/ck.h"
-#include "hypercall.h"
-
-static const char *const vector_names[NR_VECTORS] = {
-	[VEC_CALL_FUNCTION] = "call_function",
-	[VEC_RESCHEDULE] = "reschedule",
-	[VEC_HV_FLUSH] = "hv_flush",
-};
+#include "lib/rng.h"
+#include "hw/hcall.h"
 
 /* Park until this primitive's STEP is scheduled. */
 static inline void choice_point(struct ck_cpu *c, enum ck_op_kind kind)
@@ -77,7 +72,7 @@ static inline void mem_touch(struct ck_cpu *c, uintptr_t a, int size, bool write
 
 /* ---- shared memory ------------------------------------------------------------ */
 
-static u64 ck_load(const volatile void *p, int size)
+static u64 ckenv_load(const volatile void *p, int size)
 {
 	struct ck_cpu *c = op_begin(OP_LOAD);
 	uintptr_t a = (uintptr_t)p;
@@ -95,7 +90,7 @@ static u64 ck_load(const volatile void *p, int size)
 	return v;
 }
 
-static void ck_store_op(volatile void *p, u64 v, int size)
+static void ckenv_store(volatile void *p, u64 v, int size)
 {
 	struct ck_cpu *c = ck.cur;
 	uintptr_t a = (uintptr_t)p;
@@ -150,7 +145,7 @@ static void log_rmw(struct ck_cpu *c, uintptr_t a, enum rmw_op op, u64 old,
 
 /* A locked instruction: empties the store buffer, then reads and writes
  * memory as one step. */
-static u64 ck_rmw(volatile void *p, enum rmw_op op, u64 v, u64 cmp, int size)
+static u64 ckenv_rmw(volatile void *p, enum rmw_op op, u64 v, u64 cmp, int size)
 {
 	struct ck_cpu *c = ck.cur;
 	uintptr_t a = (uintptr_t)p;
@@ -181,7 +176,7 @@ static u64 ck_rmw(volatile void *p, enum rmw_op op, u64 v, u64 cmp, int size)
 	return old;
 }
 
-static void ck_fence(enum fence_kind k)
+static void ckenv_fence(enum fence_kind k)
 {
 	struct ck_cpu *c = ck.cur;
 	int drained;
@@ -198,7 +193,7 @@ static void ck_fence(enum fence_kind k)
 	}
 }
 
-static void ck_relax(void)
+static void ckenv_relax(void)
 {
 	struct ck_cpu *c = ck.cur;
 
@@ -218,7 +213,7 @@ static void ck_relax(void)
  * this CPU sees it) differs from old, or an interrupt was taken, so waiting
  * costs no events.  A timed wait times out only when nothing else can run.
  */
-static bool ck_spin_wait(const volatile void *p, u64 old, int size, u64 timeout_ns)
+static bool ckenv_spin_wait(const volatile void *p, u64 old, int size, u64 timeout_ns)
 {
 	struct ck_cpu *c = ck.cur;
 	uintptr_t a = (uintptr_t)p;
@@ -277,7 +272,7 @@ static void irq_set(struct ck_cpu *c, bool on)
 	c->arch.irq_on = on;
 }
 
-static unsigned long ck_irq_save(void)
+static unsigned long ckenv_irq_save(void)
 {
 	struct ck_cpu *c = op_begin(OP_IRQ_SAVE);
 	unsigned long f;
@@ -289,7 +284,7 @@ static unsigned long ck_irq_save(void)
 	return f;
 }
 
-static void ck_irq_restore(unsigned long flags)
+static void ckenv_irq_restore(unsigned long flags)
 {
 	struct ck_cpu *c = op_begin(OP_IRQ_RESTORE);
 
@@ -298,17 +293,12 @@ static void ck_irq_restore(unsigned long flags)
 		ck_log(c->id, "local_irq_restore (IF=%d)", c->arch.irq_on);
 }
 
-static bool ck_irqs_disabled(void)
-{
-	return !(ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu])->arch.irq_on;
-}
-
-static void *ck_kernel(void);
+static void *ckenv_kernel(void);
 
 /* Handlers belong to a kernel instance: every CPU running it gets them. */
-static void ck_irq_register(enum irq_vector v, void (*fn)(enum irq_vector))
+static void ckenv_irq_register(enum irq_vector v, void (*fn)(enum irq_vector))
 {
-	void *k = ck_kernel();
+	void *k = ckenv_kernel();
 	int i;
 
 	for (i = 0; i < ck.nr_cpus; i++) {
@@ -319,9 +309,9 @@ static void ck_irq_register(enum irq_vector v, void (*fn)(enum irq_vector))
 	}
 }
 
-static void ck_fault_register(int (*fn)(u64 va, bool write))
+static void ckenv_fault_register(int (*fn)(u64 va, bool write))
 {
-	void *k = ck_kernel();
+	void *k = ckenv_kernel();
 	int i;
 
 	for (i = 0; i < ck.nr_cpus; i++) {
@@ -334,17 +324,17 @@ static void ck_fault_register(int (*fn)(u64 va, bool write))
 
 /* ---- identity and time -------------------------------------------------------- */
 
-static int ck_cpu_id(void) { return ck.cur ? ck.cur->id : ck.setup_cpu; }
-static int ck_nr_cpus(void) { return ck.nr_cpus; }
+static int ckenv_cpu(void) { return ck.cur ? ck.cur->id : ck.setup_cpu; }
+static int ckenv_nr_cpus(void) { return ck.nr_cpus; }
 
-static void *ck_kernel(void)
+static void *ckenv_kernel(void)
 {
 	return (ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu])->arch.kernel;
 }
 
 /* The checker's clock counts events; reading it is ordered with TLB fills
  * (both touch CL_TIME), which is all the detector compares it with. */
-static u64 ck_clock_ns(void)
+static u64 ckenv_clock_ns(void)
 {
 	struct ck_cpu *c = op_begin(OP_CLOCK);
 
@@ -354,16 +344,12 @@ static u64 ck_clock_ns(void)
 	return ck.now;
 }
 
-static u64 ck_random(void)
+static u64 ckenv_random(void)
 {
 	struct ck_cpu *c = ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu];
-	u64 z;
 
 	c->watch_dirty = true;
-	z = (c->arch.rng += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return rng_next(&c->arch.rng);
 }
 
 /* ---- IPIs ---------------------------------------------------------------------- */
@@ -381,11 +367,11 @@ static void post_ipi(struct ck_cpu *c, int cpu, enum irq_vector v)
 	ck.cpu[cpu].arch.pending |= 1u << v;
 	ck_fp_cur.irq |= 1u << cpu;
 	if (logging())
-		ck_log(c->id, "sends IPI %s -> cpu%d%s", vector_names[v], cpu,
+		ck_log(c->id, "sends IPI %s -> cpu%d%s", hw_vector_names[v], cpu,
 		       ck.cpu[cpu].arch.irq_on ? "" : " (its IF=0: held pending)");
 }
 
-static void ck_send_ipi(int cpu, enum irq_vector v)
+static void ckenv_send_ipi(int cpu, enum irq_vector v)
 {
 	struct ck_cpu *c = op_begin(OP_IPI);
 
@@ -393,7 +379,7 @@ static void ck_send_ipi(int cpu, enum irq_vector v)
 	post_ipi(c, cpu, v);
 }
 
-static void ck_send_ipi_mask(const void *mask, enum irq_vector v)
+static void ckenv_send_ipi_mask(const void *mask, enum irq_vector v)
 {
 	const struct cpumask *m = mask;
 	struct ck_cpu *c = op_begin(OP_IPI);
@@ -406,7 +392,7 @@ static void ck_send_ipi_mask(const void *mask, enum irq_vector v)
 
 /* ---- TLB and CR3: serializing instructions, they drain the buffer ------------- */
 
-static void ck_flush_tlb_one(u64 va)
+static void ckenv_flush_tlb_one(u64 va)
 {
 	struct ck_cpu *c = op_begin(OP_INVLPG);
 	int drained;
@@ -417,10 +403,16 @@ static void ck_flush_tlb_one(u64 va)
 	if (logging())
 		ck_log(c->id, "INVLPG 0x%llx%s", (unsigned long long)va,
 		       ck_drained(drained, d, sizeof(d)));
-	ck_invlpg(c, va);
+	if (unlikely(ck.verbose)) {
+		struct hw_tlbe *e = hw_tlb_lookup(&ck.hw, &c->arch.hw, va);
+		if (e)
+			ck_log(c->id, "  drops TLB entry 0x%llx -> frame %u",
+			       (unsigned long long)va & PAGE_MASK, e->pfn);
+	}
+	hw_invlpg(&ck.hw, &c->arch.hw, va);
 }
 
-static void ck_load_cr3(u64 pgd_pfn, u16 pcid, bool noflush)
+static void ckenv_load_cr3(u64 pgd_pfn, u16 pcid, bool noflush)
 {
 	struct ck_cpu *c = op_begin(OP_CR3);
 	int drained;
@@ -428,18 +420,15 @@ static void ck_load_cr3(u64 pgd_pfn, u16 pcid, bool noflush)
 
 	c->watch_dirty = true;
 	drained = ck_drain_all(c);
-	c->arch.cr3 = pgd_pfn;
-	c->arch.pcid = pcid % NR_PCIDS;
-	if (!noflush)
-		ck_flush_pcid(c, c->arch.pcid);
+	hw_load_cr3(&ck.hw, &c->arch.hw, pgd_pfn, pcid, noflush);
 	if (logging())
 		ck_log(c->id, "load CR3 = frame %llu, pcid %u%s%s",
-		       (unsigned long long)pgd_pfn, c->arch.pcid,
+		       (unsigned long long)pgd_pfn, c->arch.hw.pcid,
 		       noflush ? " (no flush)" : " (flushes the pcid)",
 		       ck_drained(drained, d, sizeof(d)));
 }
 
-static void ck_flush_tlb_local(void)
+static void ckenv_flush_tlb_local(void)
 {
 	struct ck_cpu *c = op_begin(OP_FLUSH_LOCAL);
 	int drained;
@@ -447,42 +436,33 @@ static void ck_flush_tlb_local(void)
 
 	c->watch_dirty = true;
 	drained = ck_drain_all(c);
-	ck_flush_pcid(c, c->arch.pcid);
+	hw_flush_pcid(&ck.hw, &c->arch.hw, c->arch.hw.pcid);
 	if (logging())
-		ck_log(c->id, "flushes its TLB (CR3 reload, pcid %u)%s", c->arch.pcid,
-		       ck_drained(drained, d, sizeof(d)));
-}
-
-static void ck_flush_tlb_all(void)
-{
-	struct ck_cpu *c = op_begin(OP_FLUSH_ALL);
-	int drained;
-	char d[48];
-
-	c->watch_dirty = true;
-	drained = ck_drain_all(c);
-	ck_flush_everything(c);
-	if (logging())
-		ck_log(c->id, "flushes its whole TLB, global entries too%s",
+		ck_log(c->id, "flushes its TLB (CR3 reload, pcid %u)%s", c->arch.hw.pcid,
 		       ck_drained(drained, d, sizeof(d)));
 }
 
 /* ---- user memory and time passing ---------------------------------------------- */
 
-static int ck_user(u64 va, u64 *val, bool write)
+static int ckenv_user_access(u64 va, u64 *val, bool write)
 {
 	struct ck_cpu *c;
 	int tries;
 
 	for (tries = 0; ; tries++) {
 		u32 pfn, gen;
+		int x;
 
 		c = op_begin(OP_USER);
 		c->watch_dirty = true;
-		if (!ck_user_translate(c, va, write, &pfn)) {
+		ck_fp_cur.cls_r |= CL_FRAMES;
+		x = ck_user_translate(c, va, write, &pfn);
+		if (x < 0)
+			return UA_SEGV;
+		if (!x) {
 			bool split = ck.cfg->host && ck.cur;
 
-			gen = ck.gen[pfn];
+			gen = ck.hw.mem.gen[pfn];
 			if (split) {	/* a host may stop the vCPU in between */
 				if (logging())
 					ck_log(c->id, "user %s 0x%llx translates (%s) -> "
@@ -496,10 +476,9 @@ static int ck_user(u64 va, u64 *val, bool write)
 		}
 		if (!c->arch.fault)
 			return UA_SEGV;
-		if (tries == 16) {
-			ck_violation("cpu %d: user %s of 0x%llx keeps faulting", c->id,
-				     write ? "write" : "read", (unsigned long long)va);
-			return UA_SEGV;		/* set-up: ck_violation returns */
+		if (tries == HW_FAULT_RETRIES) {
+			hw_report_livelock(&ck.hw, &c->arch.hw, va, write);
+			return UA_SEGV;		/* set-up: the report returns */
 		}
 		if (c->arch.fault(va, write)) {
 			if (logging())
@@ -517,11 +496,11 @@ static void timed_op(enum ck_op_kind kind, const char *what, u64 ns)
 		ck_log(c->id, "%s (%llu ns)", what, (unsigned long long)ns);
 }
 
-static void ck_compute(u64 ns) { timed_op(OP_COMPUTE, "user code", ns); }
-static void ck_halt(u64 ns) { timed_op(OP_HALT_NS, "halts", ns); }
-static void ck_kernel_work(u64 ns) { timed_op(OP_KWORK, "kernel work", ns); }
+static void ckenv_compute(u64 ns) { timed_op(OP_COMPUTE, "user code", ns); }
+static void ckenv_halt(u64 ns) { timed_op(OP_HALT_NS, "halts", ns); }
+static void ckenv_kernel_work(u64 ns) { timed_op(OP_KWORK, "kernel work", ns); }
 
-static void ck_syscall(void)
+static void ckenv_syscall(void)
 {
 	struct ck_cpu *c = op_begin(OP_SYSCALL);
 
@@ -529,25 +508,9 @@ static void ck_syscall(void)
 		ck_log(c->id, "syscall entry");
 }
 
-static void ck_idle(void)
-{
-	struct ck_cpu *c = op_begin(OP_IDLE);
-
-	c->watch_dirty = true;
-	c->arch.irq_on = true;
-	if (!ck.cur)
-		return;			/* set-up: nothing to wait for */
-	c->halted = true;
-	if (logging())
-		ck_log(c->id, "sti; hlt");
-	choice_point(c, OP_HLT);	/* enabled once an interrupt woke it */
-	if (logging())
-		ck_log(c->id, "leaves hlt");
-}
-
 /* ---- physical memory ------------------------------------------------------------ */
 
-static u64 ck_page_alloc(void)
+static u64 ckenv_page_alloc(void)
 {
 	struct ck_cpu *c = op_begin(OP_ALLOC);
 	u64 pfn;
@@ -559,7 +522,7 @@ static u64 ck_page_alloc(void)
 	return pfn;
 }
 
-static void ck_page_free(u64 pfn)
+static void ckenv_page_free(u64 pfn)
 {
 	struct ck_cpu *c = op_begin(OP_FREE);
 
@@ -569,7 +532,7 @@ static void ck_page_free(u64 pfn)
 	ck_frame_free(pfn);
 }
 
-static void *ck_phys_to_virt(u64 pfn)
+static void *ckenv_phys_to_virt(u64 pfn)
 {
 	return pfn < CK_NR_FRAMES ? ck.ram + (pfn << PAGE_SHIFT) : NULL;
 }
@@ -578,13 +541,13 @@ static void *ck_phys_to_virt(u64 pfn)
 
 /* Steal time exists only under a host (host.c); on bare metal pv guests
  * see no preempted vCPU and send IPIs. */
-static int ck_pv_steal_time(u8 *preempted)
+static int ckenv_pv_steal_time(u8 *preempted)
 {
 	struct ck_cpu *c = ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu];
 
 	if (!ck.cfg->host)
 		return -1;
-	c->arch.steal = preempted;
+	c->arch.hw.steal = preempted;
 	return 0;
 }
 
@@ -595,7 +558,7 @@ static int ck_pv_steal_time(u8 *preempted)
  * happens within the caller's step: the targets' interrupt handlers are not
  * involved, which is the whole hazard for interrupt-disabled walkers.
  */
-static int ck_hypercall_flush(int nr, const void *input)
+static int ckenv_hypercall_flush(int nr, const void *input)
 {
 	struct ck_cpu *c = op_begin(OP_HYPERCALL);
 	struct cpumask targets;
@@ -603,7 +566,7 @@ static int ck_hypercall_flush(int nr, const void *input)
 	int cpu;
 
 	c->watch_dirty = true;
-	if (hypercall_flush_targets(nr, input, &targets, &all)) {
+	if (hw_hypercall_targets(nr, input, &targets, &all)) {
 		if (logging())
 			ck_log(c->id, "flush hypercall %d: malformed input, fails", nr);
 		return -1;
@@ -614,7 +577,7 @@ static int ck_hypercall_flush(int nr, const void *input)
 	for (cpu = 0; cpu < ck.nr_cpus; cpu++) {
 		if (cpu == c->id || (!all && !__cpumask_test_cpu(cpu, &targets)))
 			continue;
-		ck_flush_everything(&ck.cpu[cpu]);
+		hw_flush_everything(&ck.hw, &ck.cpu[cpu].arch.hw);
 		ck_fp_cur.cpus |= 1u << cpu;
 		if (logging())
 			ck_log(c->id, "  cpu%d's TLB and paging-structure caches flushed",
@@ -626,7 +589,7 @@ static int ck_hypercall_flush(int nr, const void *input)
 /* RCU-sched's view of a CPU: IF=1 now, or at some point since `since`.  The
  * answer depends on when that CPU last disabled interrupts, which the clock
  * orders (CL_TIME), and on its IF (its private state). */
-static bool ck_irqs_on_since(int cpu, u64 since_ns)
+static bool ckenv_irqs_on_since(int cpu, u64 since_ns)
 {
 	const struct ck_cpu *t;
 
@@ -640,84 +603,38 @@ static bool ck_irqs_on_since(int cpu, u64 since_ns)
 
 /* ---- annotations ------------------------------------------------------------------ */
 
-static void ck_stat(enum env_stat s, u64 n) { (void)s; (void)n; }
+static void ckenv_stat(enum env_stat s, u64 n) { (void)s; (void)n; }
 
-static void ck_flush_done(u64 pgd_pfn, u64 start, u64 end, u64 began_ns)
+static void ckenv_flush_done(u64 pgd_pfn, u64 start, u64 end, u64 began_ns)
 {
-	ck_flush_record(pgd_pfn, start, end, began_ns);
+	ck_fp_cur.cls_w |= CL_LOG;
+	hw_flush_done(&ck.hw, pgd_pfn, start, end, began_ns);
 	if (logging())
 		ck_log(ck.cur ? ck.cur->id : -1, "shootdown of [0x%llx, 0x%llx) "
 		       "complete (began at %llu)", (unsigned long long)start,
 		       (unsigned long long)end, (unsigned long long)began_ns);
 }
 
-static void ck_trace_begin(const char *what)
+static void ckenv_trace_begin(const char *what)
 {
 	if (logging() && ck.cur)
 		ck_log(ck.cur->id, "[%s]", what);
 }
 
-static void ck_trace_end(void) { }
+static void ckenv_trace_end(void) { }
 
-static void ck_report(const char *what)
+static void ckenv_report(const char *what)
 {
 	ck_violation("%s", what);
 }
 
-static u64 ck_param(const char *key)
+/* No run of the checker goes on after a violation: fatal or not is alike. */
+static void ckenv_panic(const char *what)
 {
-	u64 v = ck.cfg->param ? ck.cfg->param(key) : 0;
-
-	if (v)
-		return v;
-	if (!strcmp(key, "tlb_flush_ceiling"))
-		return 33;
-	return 0;
+	ckenv_report(what);
 }
 
-const struct env_ops check_env_ops = {
-	.load = ck_load,
-	.store = ck_store_op,
-	.rmw = ck_rmw,
-	.fence = ck_fence,
-	.relax = ck_relax,
-	.spin_wait = ck_spin_wait,
-	.irq_save = ck_irq_save,
-	.irq_restore = ck_irq_restore,
-	.irqs_disabled = ck_irqs_disabled,
-	.irq_register = ck_irq_register,
-	.cpu = ck_cpu_id,
-	.nr_cpus = ck_nr_cpus,
-	.kernel = ck_kernel,
-	.clock_ns = ck_clock_ns,
-	.random = ck_random,
-	.send_ipi = ck_send_ipi,
-	.send_ipi_mask = ck_send_ipi_mask,
-	.flush_tlb_one = ck_flush_tlb_one,
-	.load_cr3 = ck_load_cr3,
-	.flush_tlb_local = ck_flush_tlb_local,
-	.flush_tlb_all = ck_flush_tlb_all,
-	.user_access = ck_user,
-	.fault_register = ck_fault_register,
-	.compute = ck_compute,
-	.halt = ck_halt,
-	.kernel_work = ck_kernel_work,
-	.syscall = ck_syscall,
-	.idle = ck_idle,
-	.page_alloc = ck_page_alloc,
-	.page_free = ck_page_free,
-	.phys_to_virt = ck_phys_to_virt,
-	.pv_steal_time = ck_pv_steal_time,
-	.hypercall_flush = ck_hypercall_flush,
-	.irqs_on_since = ck_irqs_on_since,
-	.stat = ck_stat,
-	.flush_done = ck_flush_done,
-	.trace_begin = ck_trace_begin,
-	.trace_end = ck_trace_end,
-	.report = ck_report,
-	.panic = ck_report,
-	.param = ck_param,
-};
+const struct env_ops check_env_ops = ENV_OPS_INITIALIZER(ckenv_);
 
 /* The lead may grow struct env_ops: refuse to run code that would call a
  * primitive this engine does not implement yet. */

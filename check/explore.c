@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "check/ck.h"
+#include "lib/rng.h"
 
 /* Before the first step nobody is running, so nobody is preempted. */
 #define NO_CPU CHECK_MAX_CPUS
@@ -494,15 +495,6 @@ static void dfs(struct search *s)
 
 /* ---- PCT ---------------------------------------------------------------------------- */
 
-static u64 splitmix(u64 *x)
-{
-	u64 z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static int highest(const u32 *prio, u32 en)
 {
 	int best = -1;
@@ -535,13 +527,13 @@ static void pct_execution(struct search *s, u64 run, u32 *k_est)
 	for (i = 0; i < nact; i++)
 		prio[i] = depth + i;
 	for (i = nact - 1; i > 0; i--) {		/* Fisher-Yates */
-		int j = splitmix(&rng) % (i + 1);
+		int j = rng_next(&rng) % (i + 1);
 		u32 t = prio[i];
 		prio[i] = prio[j];
 		prio[j] = t;
 	}
 	for (i = 1; i < depth; i++)
-		change[i] = 1 + splitmix(&rng) % *k_est;
+		change[i] = 1 + rng_next(&rng) % *k_est;
 	ck_run_begin();
 	for (;;) {
 		u32 en = ck_enabled(&end);
@@ -563,7 +555,7 @@ static void pct_execution(struct search *s, u64 run, u32 *k_est)
 		/* half the time, a descheduled vCPU stays off as long as
 		 * anything else can run (else the host puts it back soon) */
 		if (ck_actor_kind(a) == ACT_HOST && ck.cpu[ck_actor_cpu(a)].off &&
-		    splitmix(&rng) & 1)
+		    rng_next(&rng) & 1)
 			prio[a] = 0;
 		d++;
 		if (ck.violated)

@@ -30,15 +30,6 @@
 
 #include "check/ck.h"
 
-#define ST_PREEMPTED	0x01	/* KVM_VCPU_PREEMPTED */
-#define ST_FLUSH_TLB	0x02	/* KVM_VCPU_FLUSH_TLB */
-
-const char *const check_host_mutant_names[CHECK_NR_HOST_MUTANTS] = {
-	[CHECK_HOST_OK] = "none",
-	[CHECK_HOST_LOST_FLUSH] = "host-lost-flush",
-	[CHECK_HOST_PREEMPT_MID_INSN] = "host-preempt-mid-insn",
-};
-
 static int budget(void)
 {
 	return ck.cfg->host_deschedules ? ck.cfg->host_deschedules : 1;
@@ -55,73 +46,61 @@ bool ck_host_enabled(const struct ck_cpu *c)
 	return c->op.kind != OP_DONE && c->deschedules < budget();
 }
 
-static u8 steal_read(struct ck_cpu *c)
+/* The host's own accesses are logged against the vCPU they concern. */
+static void host_on(struct ck_cpu *c)
 {
-	fp_mem((uintptr_t)c->arch.steal, 1, false);
-	return ck_global_read((uintptr_t)c->arch.steal, 1);
-}
-
-static void steal_write(struct ck_cpu *c, u8 v)
-{
-	fp_mem((uintptr_t)c->arch.steal, 1, true);
-	ck_global_write((uintptr_t)c->arch.steal, v, 1);
+	ck.hw.running = c->id;
 }
 
 static void deschedule(struct ck_cpu *c)
 {
 	bool mid_insn = c->op.kind == OP_USER_DONE;
-	bool report = !mid_insn || ck.cfg->host_mutant == CHECK_HOST_PREEMPT_MID_INSN;
 	char d[48];
 	int drained;
 
 	drained = ck_drain_all(c);
 	c->off = true;
+	c->arch.hw.descheduled = true;
 	c->deschedules++;
 	if (unlikely(ck.verbose))
 		ck_log(c->id, "host deschedules vcpu%d%s%s", c->id,
 		       mid_insn ? " in the middle of a user access" : "",
 		       ck_drained(drained, d, sizeof(d)));
-	if (!c->arch.steal || !report)
-		return;
-	if (!(steal_read(c) & ST_PREEMPTED)) {
-		steal_write(c, ST_PREEMPTED);
-		if (unlikely(ck.verbose))
-			ck_log(c->id, "  host sets steal[%d].preempted = PREEMPTED", c->id);
-	}
+	host_on(c);
+	hw_kvm_set_preempted(&ck.hw, &c->arch.hw, mid_insn);
 }
 
 static void reschedule(struct ck_cpu *c)
 {
-	bool lost = ck.cfg->host_mutant == CHECK_HOST_LOST_FLUSH;
-	u8 old = c->arch.steal ? steal_read(c) : 0;
+	u8 old = c->arch.hw.steal ? ck_global_read((uintptr_t)c->arch.hw.steal, 1) : 0;
+	bool late, flush;
 
-	if (c->arch.steal) {
-		if (lost)
-			c->writeback = true;	/* works on a copy */
-		else
-			steal_write(c, 0);	/* xchg */
-	}
-	if (old & ST_FLUSH_TLB)
-		ck_flush_everything(c);
+	host_on(c);
+	flush = hw_kvm_entry(&ck.hw, &c->arch.hw, &late);
+	c->writeback = late;
+	if (flush)
+		hw_flush_everything(&ck.hw, &c->arch.hw);
 	c->off = false;
+	c->arch.hw.descheduled = false;
 	if (unlikely(ck.verbose))
 		ck_log(c->id, "host runs vcpu%d again: steal[%d].preempted was %#x%s%s",
-		       c->id, c->id, old, lost ? " (kept in a copy)" : ", now 0",
-		       old & ST_FLUSH_TLB ? "; FLUSH_TLB: flushes its TLB" : "");
+		       c->id, c->id, old, late ? " (kept in a copy)" : "",
+		       flush ? "; FLUSH_TLB: flushes its TLB" : "");
 }
 
 void ck_host_event(struct ck_cpu *c)
 {
 	ck_fp_cur.cpus |= 1u << c->id;
 	if (c->writeback && !c->off) {
-		steal_write(c, 0);
+		host_on(c);
+		hw_kvm_late_clear(&ck.hw, &c->arch.hw);
 		c->writeback = false;
 		if (unlikely(ck.verbose))
-			ck_log(c->id, "host writes its copy back: steal[%d].preempted = 0",
-			       c->id);
+			ck_log(c->id, "host writes its copy back");
 	} else if (c->off) {
 		reschedule(c);
 	} else {
 		deschedule(c);
 	}
+	ck.hw.running = -1;
 }

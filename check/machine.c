@@ -14,12 +14,6 @@
 
 #include "check/ck.h"
 
-static const char *const vector_names[NR_VECTORS] = {
-	[VEC_CALL_FUNCTION] = "call_function",
-	[VEC_RESCHEDULE] = "reschedule",
-	[VEC_HV_FLUSH] = "hv_flush",
-};
-
 static void take_irq(struct ck_cpu *c);
 
 void ck_announce(struct ck_cpu *c, enum ck_op_kind kind)
@@ -77,7 +71,7 @@ static void take_irq(struct ck_cpu *c)
 	c->halted = false;
 	drained = ck_drain_all(c);
 	if (unlikely(ck.verbose))
-		ck_log(c->id, "takes interrupt %s (IF=0)%s", vector_names[v],
+		ck_log(c->id, "takes interrupt %s (IF=0)%s", hw_vector_names[v],
 		       ck_drained(drained, d, sizeof(d)));
 	c->irq_depth++;
 	if (c->arch.irq[v])
@@ -122,6 +116,9 @@ static void cpu_thread(void *arg)
 static void arch_reset(struct ck_cpu *c)
 {
 	memset(&c->arch, 0, sizeof(c->arch));
+	c->arch.hw.id = c->id;
+	c->arch.hw.tlb.e = c->arch.tlb;
+	c->arch.hw.tlb.hand = &c->arch.tlb_hand;
 	c->arch.irq_on = true;
 	c->arch.rng = 0x9e3779b97f4a7c15ULL * (c->id + 1);
 	c->arch.kernel = ck.prog->kernel ? ck.prog->kernel : ck.prog->data;
@@ -134,9 +131,11 @@ static void setup_call(void (*fn)(void *))
 		return;
 	ck.in_setup = true;
 	ck.setup_cpu = 0;
+	ck.hw.running = 0;
 	if (!__builtin_setjmp(ck.setup_escape))
 		fn(ck.prog->data);
 	ck.in_setup = false;
+	ck.hw.running = -1;
 }
 
 /* A setup hook waits for something only a running CPU could do. */
@@ -152,18 +151,20 @@ static void snapshot_take(void)
 
 	for (i = 0; i < ck.nr_cpus; i++)
 		s->arch[i] = ck.cpu[i].arch;
-	memcpy(s->gen, ck.gen, sizeof(s->gen));
-	memcpy(s->used, ck.used, sizeof(s->used));
-	memcpy(s->free_list, ck.free_list, sizeof(s->free_list));
-	s->nr_free = ck.nr_free;
-	s->frees = ck.frees;
+	memcpy(s->gen, ck.hw.mem.gen, sizeof(s->gen));
+	memcpy(s->state, ck.hw.mem.state, sizeof(s->state));
+	memcpy(s->walked, ck.hw.mem.walked, sizeof(s->walked));
+	memcpy(s->was_table, ck.hw.mem.was_table, sizeof(s->was_table));
+	memcpy(s->free_list, ck.hw.mem.free, sizeof(s->free_list));
+	s->nr_free = ck.hw.mem.nr_free;
+	s->frees = ck.hw.mem.frees;
 	for (i = 0; i < CK_NR_FRAMES; i++)
-		if (ck.used[i])
+		if (ck_frame_used(i))
 			memcpy(s->frames + ((size_t)i << PAGE_SHIFT),
 			       ck.ram + ((size_t)i << PAGE_SHIFT), PAGE_SIZE);
 	memset(ck.dirty, 0, sizeof(ck.dirty));
-	memcpy(s->flushes, ck.flushes, sizeof(s->flushes));
-	s->nr_flushes = ck.nr_flushes;
+	memcpy(s->flushes, ck.hw.log.rec, sizeof(s->flushes));
+	s->nr_flushes = ck.hw.log.n;
 	if (ck.arena_used)
 		check_snapshot(ck.arena, ck.arena_used);
 	for (i = 0; i < s->nr_regions; i++)
@@ -184,17 +185,19 @@ static void snapshot_restore(void)
 		if (!ck.dirty[i])
 			continue;
 		ck.dirty[i] = 0;
-		if (s->used[i])
+		if (s->state[i] == HW_FRAME_USED)
 			memcpy(ck.ram + ((size_t)i << PAGE_SHIFT),
 			       s->frames + ((size_t)i << PAGE_SHIFT), PAGE_SIZE);
 	}
-	memcpy(ck.gen, s->gen, sizeof(ck.gen));
-	memcpy(ck.used, s->used, sizeof(ck.used));
-	memcpy(ck.free_list, s->free_list, sizeof(ck.free_list));
-	ck.nr_free = s->nr_free;
-	ck.frees = s->frees;
-	memcpy(ck.flushes, s->flushes, sizeof(ck.flushes[0]) * s->nr_flushes);
-	ck.nr_flushes = s->nr_flushes;
+	memcpy(ck.hw.mem.gen, s->gen, sizeof(s->gen));
+	memcpy(ck.hw.mem.state, s->state, sizeof(s->state));
+	memcpy(ck.hw.mem.walked, s->walked, sizeof(s->walked));
+	memcpy(ck.hw.mem.was_table, s->was_table, sizeof(s->was_table));
+	memcpy(ck.hw.mem.free, s->free_list, sizeof(s->free_list));
+	ck.hw.mem.nr_free = s->nr_free;
+	ck.hw.mem.frees = s->frees;
+	memcpy(ck.hw.log.rec, s->flushes, sizeof(s->flushes));
+	ck.hw.log.n = s->nr_flushes;
 	for (i = 0; i < s->nr_regions; i++)
 		memcpy(s->regions[i].p, s->regions[i].copy, s->regions[i].size);
 	ck.nr_names = s->nr_names;
@@ -228,7 +231,24 @@ int ck_machine_init(const struct check_program *p, const struct check_config *cf
 		return -1;
 	}
 	memset(ck.ram, 0, (size_t)CK_NR_FRAMES << PAGE_SHIFT);
-	ck_phys_reset();
+	{
+		struct hw_config hc = {
+			.nr_cpus = ck.nr_cpus,
+			.tlb_sets = 1,
+			.tlb_ways = CK_TLB_ENTRIES,
+			.pwc_entries = CK_PWC_ENTRIES,
+			.nr_frames = CK_NR_FRAMES,
+			.quarantine = 0,
+			.flushlog = CK_MAX_FLUSHES,
+			.fill_unit = 1,
+			.eager = false,	/* every use is explored instead */
+			.host_mutant = cfg->host_mutant,
+		};
+
+		for (i = 0; i < ck.nr_cpus; i++)
+			ck.hw_cpus[i] = &ck.cpu[i].arch.hw;
+		hw_machine_init(&ck.hw, &ck_hw_port, &hc, ck.ram, ck.hw_cpus);
+	}
 	ck_tso_reset();		/* a previous exploration may have ended mid-run */
 	for (i = 0; i < ck.nr_cpus; i++) {
 		struct ck_cpu *c = &ck.cpu[i];
@@ -260,6 +280,9 @@ void ck_machine_fini(void)
 	for (i = 0; i < ck.snap.nr_regions; i++)
 		free(ck.snap.regions[i].copy);
 	ck.snap.nr_regions = 0;
+	if (ck.hw.cpu)
+		hw_machine_fini(&ck.hw);
+	ck.hw.cpu = NULL;
 	free(ck.ram);
 	free(ck.arena);
 	free(ck.snap.frames);
@@ -306,8 +329,10 @@ int ck_run_begin(void)
 
 		c->resume = RESUME_OP;
 		ck.cur = c;
+		ck.hw.running = i;
 		coro_transfer(&ck.host, &c->co);
 		ck.cur = NULL;
+		ck.hw.running = -1;
 	}
 	return ck.violated ? -1 : 0;
 }
@@ -476,8 +501,10 @@ void ck_exec(int a)
 run:
 		ck_fp_cur.cpus |= 1u << c->id;
 		ck.cur = c;
+		ck.hw.running = c->id;
 		coro_transfer(&ck.host, &c->co);
 		ck.cur = NULL;
+		ck.hw.running = -1;
 		break;
 	case ACT_DRAIN:
 		ck_drain_one(c);
@@ -524,15 +551,17 @@ void *check_alloc(size_t size)
 void check_set_cr3(int cpu, u64 pgd_pfn, u16 pcid)
 {
 	if (cpu >= 0 && cpu < ck.nr_cpus) {
-		ck.cpu[cpu].arch.cr3 = pgd_pfn;
-		ck.cpu[cpu].arch.pcid = pcid % NR_PCIDS;
+		ck.cpu[cpu].arch.hw.cr3 = pgd_pfn;
+		ck.cpu[cpu].arch.hw.pcid = pcid % NR_PCIDS;
 	}
 }
 
 void check_on_cpu(int cpu)
 {
-	if (ck.in_setup && cpu >= 0 && cpu < ck.nr_cpus)
+	if (ck.in_setup && cpu >= 0 && cpu < ck.nr_cpus) {
 		ck.setup_cpu = cpu;
+		ck.hw.running = cpu;
+	}
 }
 
 void check_snapshot(void *p, size_t size)

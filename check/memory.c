@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memory.c - the checker's physical memory (64 frames of 4 KiB, a generation
- * per frame bumped on every free, which frames were written since the last
- * restore), raw host accesses, and names of locations for counterexamples.
- * The x86-TSO view of memory is in tso.c.
+ * memory.c - the checker's physical memory (64 frames of 4 KiB, which ones
+ * were written since the last restore; the frame table itself is hw/'s),
+ * raw host accesses, the hardware model's port into the checker, and names
+ * of locations for counterexamples.  The x86-TSO view of memory is in
+ * tso.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,64 +38,90 @@ void ck_raw_write(uintptr_t a, u64 v, int size)
 	}
 }
 
-/* ---- physical memory -------------------------------------------------------- */
+/* ---- physical memory and the hardware's port ------------------------------ */
 
 /* A kernel access through the direct map: the frame must be allocated. */
 void ck_phys_touch(struct ck_cpu *c, uintptr_t a, bool write)
 {
-	u32 pfn = ck_pfn_of(a);
-
 	ck_fp_cur.cls_r |= CL_FRAMES;
-	if (!ck.used[pfn])
-		ck_violation("cpu %d: %s of freed frame %u (offset 0x%llx) through "
-			     "the direct map: use after free", c ? c->id : -1,
-			     write ? "write" : "read", pfn,
-			     (unsigned long long)(a & (PAGE_SIZE - 1)));
+	hw_check_direct_map(&ck.hw, a, write);
 }
 
-/* Every run starts with all frames free, handed out lowest first.  Frame 0
- * is never handed out: pfn 0 means "no page" to the kernel. */
-void ck_phys_reset(void)
-{
-	int i;
-
-	ck.nr_free = 0;
-	for (i = CK_NR_FRAMES - 1; i >= 1; i--)
-		ck.free_list[ck.nr_free++] = i;
-	memset(ck.used, 0, sizeof(ck.used));
-	memset(ck.gen, 0, sizeof(ck.gen));
-	ck.used[0] = 1;
-}
-
-/* Freed frames are reused first (LIFO), so a use after free meets a reused
- * frame as early as possible.  Frames come zeroed. */
+/* Frames come zeroed; the frame table is hw/'s (mem.c there). */
 u64 ck_frame_alloc(void)
 {
-	u32 pfn;
+	u64 pfn;
 
 	ck_fp_cur.cls_w |= CL_FRAMES;
-	if (!ck.nr_free)
-		return 0;
-	pfn = ck.free_list[--ck.nr_free];
-	ck.used[pfn] = 1;
-	ck.dirty[pfn] = 1;
-	memset(ck.ram + ((size_t)pfn << PAGE_SHIFT), 0, PAGE_SIZE);
+	pfn = hw_frame_alloc(&ck.hw);
+	if (pfn)
+		ck.dirty[pfn] = 1;
 	return pfn;
 }
 
 void ck_frame_free(u64 pfn)
 {
 	ck_fp_cur.cls_w |= CL_FRAMES;
-	if (!pfn || pfn >= CK_NR_FRAMES || !ck.used[pfn]) {
-		ck_violation("free of frame %llu that is not allocated",
-			     (unsigned long long)pfn);
-		return;
-	}
-	ck.used[pfn] = 0;
-	ck.gen[pfn]++;
-	ck.frees++;
-	ck.free_list[ck.nr_free++] = pfn;
+	hw_frame_free(&ck.hw, pfn);
 }
+
+/* The checker's clock counts executed events. */
+static hw_time port_now(struct hw_machine *m)
+{
+	return ck.now;
+}
+
+static void port_violation(struct hw_machine *m, int cpu, const char *msg)
+{
+	if (cpu >= 0)
+		ck_violation("cpu %d: %s", cpu, msg);
+	else
+		ck_violation("%s", msg);
+}
+
+/* A walker reads the tables as its CPU sees them: its own buffered
+ * page-table stores included.  (The host has no store buffer.) */
+static u64 port_read_entry(struct hw_machine *m, int cpu, const u64 *e)
+{
+	struct ck_cpu *c = cpu >= 0 ? &ck.cpu[cpu] : NULL;
+
+	fp_mem((uintptr_t)e, 8, false);
+	return c ? ck_view(c, (uintptr_t)e, 8, NULL) : ck_global_read((uintptr_t)e, 8);
+}
+
+static u8 port_host_read8(struct hw_machine *m, const u8 *p)
+{
+	fp_mem((uintptr_t)p, 1, false);
+	return ck_global_read((uintptr_t)p, 1);
+}
+
+static void port_host_write8(struct hw_machine *m, u8 *p, u8 v)
+{
+	fp_mem((uintptr_t)p, 1, true);
+	ck_global_write((uintptr_t)p, v, 1);
+	if (unlikely(ck.verbose)) {
+		char n[64], b[32];
+		ck_log(ck.hw.running, "  host sets %s = %s",
+		       ck_name_of((uintptr_t)p, n, sizeof(n)), ck_val(v, b, sizeof(b)));
+	}
+}
+
+static void port_fmt_time(hw_time t, char *buf, size_t len)
+{
+	snprintf(buf, len, "step %llu", (unsigned long long)t);
+}
+
+static void port_depends(struct hw_machine *m, unsigned what)
+{
+	if (what & HW_DEP_TIME)
+		ck_fp_cur.cls_r |= CL_TIME;
+	if (what & HW_DEP_FRAMES)
+		ck_fp_cur.cls_r |= CL_FRAMES;
+	if (what & HW_DEP_LOG)
+		ck_fp_cur.cls_r |= CL_LOG;
+}
+
+const struct hw_port ck_hw_port = HW_PORT_INITIALIZER(port_);
 
 /* ---- names -------------------------------------------------------------------- */
 

@@ -213,7 +213,7 @@ void ck_drain_one(struct ck_cpu *c)
 		u32 pfn = ck_pfn_of(e->addr);
 
 		ck_fp_cur.cls_r |= CL_FRAMES;
-		if (!ck.used[pfn])
+		if (!ck_frame_used(pfn))
 			ck_violation("cpu %d: a buffered store to frame %u (offset "
 				     "0x%llx) reached memory after the frame was "
 				     "freed: use after free", c->id, pfn,

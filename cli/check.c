@@ -1,38 +1,388 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * check.c - a stand-in for `shootdown check` in builds without the
- * interleaving checker.
+ * cli.c - `shootdown check [FILES...]`: run scenario files through the
+ * checker and compare each verdict with the one the file expects.
  *
- * The subcommand table in main.c calls check_main(), which check/ defines
- * with its own option parser.  Until it does, this weak definition links
- * instead and says plainly that the checker is missing.
- *
- * Why a weak definition in its own file, and not a weak reference tested
- * against NULL: the linker takes an object out of libshootdown.a only to
- * resolve a strong undefined reference, so a weak reference would never
- * bring check/'s object in.  main.c's reference is strong; the linker
- * resolves it with the first archive member that defines check_main, and
- * check/ objects come before cli/ objects in the archive (LIB_SRCS in the
- * Makefile), so the real one wins whenever it exists.  Nothing else may go
- * in this file: if something pulled it in first, check_main would already
- * be defined (weakly) and check/'s object would never be taken.
+ * With no file, the whole corpus (every .scn file in scenarios/) runs.  Every file is
+ * read before anything runs: a bad file is one line on stderr and exit 2.
+ * Exit 0 only if every verdict matches its expectation; 1 if one does not;
+ * 3 if the checker could not check a case (its error is printed).
  */
+#include <errno.h>
+#include <getopt.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "cli/cli.h"
+#include "work/scenario.h"
+#include "proto/kernel.h"
 
-__attribute__((weak)) int check_main(int argc, char **argv)
+#define MAX_FILES	256
+
+struct opts {
+	int bound;		/* -2: each scenario's own (default 2) */
+	u64 random;
+	u64 seed;
+	u64 steps;
+	double seconds;
+	bool json, sc, show;
+};
+
+struct outcome {
+	const struct scenario *s;
+	const struct scn_case *c;
+	struct check_result r;
+	int bound;
+	bool match;
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
-	int i;
+	va_list ap;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			puts("usage: shootdown check [options]\n"
-			     "The interleaving checker is not built into this binary.");
-			return EXIT_OK;
+	fputs("shootdown check: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+static void help(void)
+{
+	puts("usage: shootdown check [FILE.scn...] [options]\n"
+	     "Explore the interleavings of scenario files under x86-TSO and compare\n"
+	     "each verdict (Never / Sometimes) with the one the file expects.\n"
+	     "With no FILE, runs the corpus in scenarios/.\n\n"
+	     "  --bound K     preemption bound (default: the file's, else 2; -1: none)\n"
+	     "  --random N    N random PCT schedules per case instead of the search\n"
+	     "  --seed S      seed of --random (default 1)\n"
+	     "  --steps N     events per execution (default: the file's, else 4000)\n"
+	     "  --time S      give up a case after S seconds (default 120)\n"
+	     "  --sc          sequential consistency instead of x86-TSO\n"
+	     "  --show        print every counterexample, not only unexpected ones\n"
+	     "  --json        one JSON object per case\n\n"
+	     "Exit status: 0 every verdict as expected, 1 some verdict not,\n"
+	     "2 bad usage or scenario file, 3 a case could not be checked.\n"
+	     "docs/checker.md describes the model and the scenario format.");
+}
+
+static int parse_num(const char *opt, const char *s, long long min, long long max,
+		     long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	if (errno || end == s || *end || *out < min || *out > max)
+		return usage_error("%s: '%s' is not a number in %lld..%lld", opt, s,
+				   min, max);
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "bound", required_argument, NULL, 'b' },
+		{ "random", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "steps", required_argument, NULL, 'n' },
+		{ "time", required_argument, NULL, 't' },
+		{ "sc", no_argument, NULL, 'S' },
+		{ "show", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long long v;
+	int ch;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			if (parse_num("--bound", optarg, -1, 64, &v))
+				return 2;
+			o->bound = v;
+			break;
+		case 'r':
+			if (parse_num("--random", optarg, 1, 1000000000, &v))
+				return 2;
+			o->random = v;
+			break;
+		case 's':
+			if (parse_num("--seed", optarg, 0, LLONG_MAX, &v))
+				return 2;
+			o->seed = v;
+			break;
+		case 'n':
+			if (parse_num("--steps", optarg, 10, 1000000, &v))
+				return 2;
+			o->steps = v;
+			break;
+		case 't':
+			if (parse_num("--time", optarg, 1, 86400, &v))
+				return 2;
+			o->seconds = v;
+			break;
+		case 'S': o->sc = true; break;
+		case 'v': o->show = true; break;
+		case 'j': o->json = true; break;
+		case 'h':
+			help();
+			return -1;
+		default:
+			if (optopt)
+				return usage_error("option '-%c' needs no value or is "
+						   "unknown (try --help)", optopt);
+			return usage_error("unknown option '%s' (try --help)",
+					   argv[optind - 1]);
 		}
 	}
-	fprintf(stderr, "shootdown check: not built\n");
-	return EXIT_INTERNAL;
+	return 0;
+}
+
+/* ---- the corpus ---------------------------------------------------------------- */
+
+/* scenarios/ next to the binary's build directory, or in the current one. */
+static int corpus_dir(char *dir, size_t len)
+{
+	const char *envdir = getenv("SHOOTDOWN_SCENARIOS");
+	char exe[PATH_MAX - 16];
+	ssize_t n;
+
+	if (envdir) {
+		snprintf(dir, len, "%s", envdir);
+		return 0;
+	}
+	if (!access("scenarios", R_OK)) {
+		snprintf(dir, len, "scenarios");
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(dir, len, "%s/../scenarios", exe);
+			if (!access(dir, R_OK))
+				return 0;
+		}
+	}
+	return -1;
+}
+
+static int corpus_files(glob_t *g)
+{
+	char dir[PATH_MAX], pattern[PATH_MAX + 8];
+
+	if (corpus_dir(dir, sizeof(dir)))
+		return usage_error("no scenarios/ directory here or next to the "
+				   "binary (set SHOOTDOWN_SCENARIOS)");
+	snprintf(pattern, sizeof(pattern), "%s/*.scn", dir);
+	if (glob(pattern, 0, NULL, g) || !g->gl_pathc)
+		return usage_error("no scenario files in %s", dir);
+	return 0;
+}
+
+/* ---- output ------------------------------------------------------------------------ */
+
+static const char *verdict(const struct check_result *r)
+{
+	return r->error ? "error" : r->violation ? "Sometimes" : "Never";
+}
+
+static void completeness(const struct outcome *o, char *buf, size_t len)
+{
+	const struct check_result *r = &o->r;
+
+	if (r->violation)
+		snprintf(buf, len, "at %.2fs", r->first_seconds);
+	else if (r->error)
+		snprintf(buf, len, "-");
+	else if (!r->complete)
+		snprintf(buf, len, "no");
+	else if (r->bound_cut)
+		snprintf(buf, len, "bound %d", o->bound);
+	else
+		snprintf(buf, len, "yes");
+}
+
+static void print_indented(const char *text)
+{
+	const char *nl;
+
+	for (; text && *text; text = nl + 1) {
+		nl = strchr(text, '\n');
+		if (!nl) {
+			printf("    %s\n", text);
+			return;
+		}
+		printf("    %.*s\n", (int)(nl - text), text);
+	}
+}
+
+static void print_row(const struct outcome *o, const struct opts *opt)
+{
+	const struct check_result *r = &o->r;
+	char comp[32];
+
+	completeness(o, comp, sizeof(comp));
+	printf("%-28s %-24s %-3s %-9s  %-9s %10llu  %-8s %6.2fs%s\n", o->s->name,
+	       scenario_case_mutant(o->c), o->c->sc || opt->sc ? "sc" : "tso",
+	       o->c->sometimes ? "Sometimes" : "Never", verdict(r),
+	       (unsigned long long)r->executions, comp, r->seconds,
+	       o->match ? "" : "   MISMATCH");
+	if (r->error)
+		printf("    error: %s\n", r->what);
+	else if (r->violation && (opt->show || !o->match)) {
+		printf("    %s\n", r->what);
+		print_indented(r->counterexample);
+	}
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if (*s == '\n')
+			printf("\\n");
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_json(const struct outcome *o, const struct opts *opt)
+{
+	const struct check_result *r = &o->r;
+
+	printf("{\"scenario\":");
+	json_string(o->s->path);
+	printf(",\"mutant\":\"%s\",\"memory\":\"%s\",\"expected\":\"%s\","
+	       "\"observed\":\"%s\",\"match\":%s,\"schedules\":%llu,\"pruned\":%llu,"
+	       "\"bound\":%d,\"bound_cut\":%llu,\"step_cut\":%llu,\"complete\":%s,"
+	       "\"seconds\":%.3f,\"first_schedules\":%llu,\"first_seconds\":%.3f",
+	       scenario_case_mutant(o->c), o->c->sc || opt->sc ? "sc" : "tso",
+	       o->c->sometimes ? "Sometimes" : "Never", verdict(r),
+	       o->match ? "true" : "false", (unsigned long long)r->executions,
+	       (unsigned long long)r->pruned, o->bound,
+	       (unsigned long long)r->bound_cut, (unsigned long long)r->step_cut,
+	       r->complete ? "true" : "false", r->seconds,
+	       (unsigned long long)r->first_executions, r->first_seconds);
+	if (r->violation || r->error) {
+		printf(",\"violation\":");
+		json_string(r->what);
+	}
+	if (r->counterexample) {
+		printf(",\"counterexample_events\":%u,\"counterexample\":", r->cex_steps);
+		json_string(r->counterexample);
+	}
+	printf("}\n");
+}
+
+/* ---- running ------------------------------------------------------------------------- */
+
+static void run_case(struct outcome *o, const struct opts *opt)
+{
+	struct check_config cfg = {
+		.sc = opt->sc,
+		.random_runs = opt->random,
+		.seed = opt->seed,
+		.max_seconds = opt->seconds,
+	};
+
+	o->bound = opt->bound != -2 ? opt->bound : o->s->bound >= 0 ? o->s->bound : 2;
+	cfg.bound = o->bound;
+	cfg.max_steps = opt->steps ? opt->steps : o->s->max_steps;
+	scenario_check(o->s, o->c, &cfg, &o->r);
+	o->match = !o->r.error && o->r.violation == o->c->sometimes;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct opts opt = { .bound = -2, .seed = 1, .seconds = 120 };
+	struct scenario *scn = NULL;
+	struct outcome o;
+	glob_t g = { 0 };
+	char **files, err[400];
+	int nfiles, i, k, rc, ncases = 0, nmatch = 0, nerr = 0;
+	double seconds = 0;
+	u64 runs = 0;
+
+	rc = parse_opts(argc, argv, &opt);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	files = argv + optind;
+	nfiles = argc - optind;
+	if (!nfiles) {
+		if (corpus_files(&g))
+			return 2;
+		files = g.gl_pathv;
+		nfiles = g.gl_pathc;
+	}
+	if (nfiles > MAX_FILES)
+		return usage_error("more than %d scenario files", MAX_FILES);
+	scn = calloc(nfiles, sizeof(*scn));
+	for (i = 0; i < nfiles; i++) {
+		if (scenario_load(files[i], &scn[i], err, sizeof(err))) {
+			rc = usage_error("%s", err);
+			goto out;
+		}
+	}
+	if (!opt.json)
+		printf("%-28s %-24s %-3s %-9s  %-9s %10s  %-8s %7s\n", "SCENARIO",
+		       "MUTANT", "MEM", "EXPECTED", "OBSERVED", "SCHEDULES",
+		       "COMPLETE", "TIME");
+	/* COMPLETE: for Never, whether the search covered every schedule
+	 * ("yes"), those within the preemption bound ("bound K"), or stopped
+	 * early ("no"); for Sometimes, when the first violation was found */
+	for (i = 0; i < nfiles; i++) {
+		for (k = 0; k < scn[i].nr_cases; k++) {
+			memset(&o, 0, sizeof(o));
+			o.s = &scn[i];
+			o.c = &scn[i].cases[k];
+			run_case(&o, &opt);
+			if (opt.json)
+				print_json(&o, &opt);
+			else
+				print_row(&o, &opt);
+			fflush(stdout);
+			ncases++;
+			nmatch += o.match;
+			nerr += o.r.error;
+			runs += o.r.executions;
+			seconds += o.r.seconds;
+			check_result_free(&o.r);
+		}
+	}
+	if (!opt.json)
+		printf("%d case%s: %d as expected, %d not%s; %.0f schedules/s\n",
+		       ncases, ncases == 1 ? "" : "s", nmatch, ncases - nmatch,
+		       nerr ? " (some could not be checked)" : "",
+		       seconds > 0 ? runs / seconds : 0);
+	rc = nerr ? 3 : nmatch == ncases ? 0 : 1;
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "shootdown check: cannot write output\n");
+		rc = 3;
+	}
+out:
+	free(scn);
+	if (g.gl_pathc)
+		globfree(&g);
+	return rc;
 }

@@ -33,9 +33,7 @@ enum exit_status {
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
-/* `shootdown check`: provided by check/, with its own options; cli/check.c
- * has a weak stand-in for builds without it. */
-int check_main(int argc, char **argv);
+int cmd_check(int argc, char **argv);		/* check.c */
 
 /* ---- options.c: parsing helpers ------------------------------------------ */
 
@@ -60,11 +58,10 @@ int split_list(const char *opt, const char *s, char *buf, size_t buflen,
 	       char **out, int max_entries);
 
 /* Name lookups that die with the list of known names. */
-enum protocol lookup_protocol(const char *name);
+const struct flush_ops *lookup_protocol(const char *name);
 enum mutant lookup_mutant(const char *name);
 enum table_free lookup_table_free(const char *name);
-int lookup_host_mutant(const char *name);
-const char *host_mutant_name(int m);
+enum host_mutant lookup_host_mutant(const char *name);
 const struct workload *lookup_workload(const char *name);
 
 /* The option getopt_long could not use, as one usage error. */
@@ -102,13 +99,13 @@ struct grid {
 	enum grid_axis axis;
 	int axis_values[LIST_MAX];
 	int nr_rows;
-	enum protocol protocols[NR_PROTOCOLS];
+	const struct flush_ops *protocols[NR_PROTOCOLS];
 	int nr_cols;
 	int fixed_cpus;			/* AXIS_THREADS: the one --cpus */
 	/* virtual machines: vms 0 on bare metal */
 	int vms, vcpus, pcpus;		/* AXIS_VMS: vms per row */
 	enum table_free table_free;
-	int host_mutant;
+	enum host_mutant host_mutant;
 	struct result_row *rows;	/* [row * nr_cols + col] */
 };
 

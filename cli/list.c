@@ -23,15 +23,29 @@ static void row(int width, const char *name, const char *summary)
 	printf("%-*s  %s\n", width, name, summary ? summary : "");
 }
 
+/* What it models, and its --param knobs with their defaults and ranges. */
+static void print_protocol_detail(const struct flush_ops *ops)
+{
+	const struct proto_param *p;
+
+	if (ops->models)
+		printf("%-20smodels: %s\n", "", ops->models);
+	for (p = ops->params; p && p->name; p++)
+		printf("%-20s--param %s=N: %s (default %llu, range %llu..%llu)\n", "",
+		       p->name, p->help, (unsigned long long)p->def,
+		       (unsigned long long)p->min, (unsigned long long)p->max);
+}
+
 void list_protocols(void)
 {
 	char summary[256];
 	int i;
 
-	for (i = 0; i < NR_PROTOCOLS; i++) {
-		snprintf(summary, sizeof(summary), "%s%s", protocols[i].summary,
-			 protocols[i].virt ? " [guest: needs --vms]" : "");
-		row(18, protocols[i].name, summary);
+	for (i = 0; protocols[i]; i++) {
+		snprintf(summary, sizeof(summary), "%s%s", protocols[i]->summary,
+			 protocols[i]->virt ? " [guest: needs --vms]" : "");
+		row(18, protocols[i]->name, summary);
+		print_protocol_detail(protocols[i]);
 	}
 }
 

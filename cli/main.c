@@ -27,7 +27,7 @@ static const struct subcommand subcommands[] = {
 	{ "run",	cmd_run,	"simulate one protocol on one workload" },
 	{ "compare",	cmd_compare,	"run protocols x CPU counts, print a table" },
 	{ "list",	cmd_list,	"list protocols, workloads, mutants, profiles" },
-	{ "check",	check_main,	"explore interleavings with the checker" },
+	{ "check",	cmd_check,	"explore interleavings with the checker" },
 	{ "help",	cmd_help,	"help on a command (same as COMMAND --help)" },
 };
 

@@ -151,15 +151,16 @@ static void append_name(char *buf, size_t len, const char *name)
 	snprintf(buf + used, len - used, "%s%s", used ? ", " : "", name);
 }
 
-enum protocol lookup_protocol(const char *name)
+const struct flush_ops *lookup_protocol(const char *name)
 {
+	const struct flush_ops *ops = protocol_by_name(name);
 	char known[512] = "";
-	int i = protocol_by_name(name);
+	int i;
 
-	if (i >= 0)
-		return (enum protocol)i;
-	for (i = 0; i < NR_PROTOCOLS; i++)
-		append_name(known, sizeof(known), protocols[i].name);
+	if (ops)
+		return ops;
+	for (i = 0; protocols[i]; i++)
+		append_name(known, sizeof(known), protocols[i]->name);
 	die_usage("unknown protocol '%s' (known: %s)", quote(name), known);
 }
 
@@ -247,23 +248,14 @@ enum table_free lookup_table_free(const char *name)
 	return (enum table_free)i;
 }
 
-/* Host bugs of the hypervisor model (sim/hv.c, enum host_mutant). */
-static const char *const host_mutant_names[] = {
-	"none", "host-lost-flush", "host-preempt-mid-insn",
-};
-
-int lookup_host_mutant(const char *name)
+enum host_mutant lookup_host_mutant(const char *name)
 {
-	unsigned i;
+	char known[256] = "";
+	int i = host_mutant_by_name(name);
 
-	for (i = 0; i < sizeof(host_mutant_names) / sizeof(host_mutant_names[0]); i++)
-		if (!strcmp(name, host_mutant_names[i]))
-			return (int)i;
-	die_usage("--host-mutate: unknown host mutant '%s' (known: none, "
-		  "host-lost-flush, host-preempt-mid-insn)", name);
-}
-
-const char *host_mutant_name(int m)
-{
-	return host_mutant_names[m];
+	if (i >= 0)
+		return (enum host_mutant)i;
+	for (i = 0; i < NR_HOST_MUTANTS; i++)
+		append_name(known, sizeof(known), host_mutants[i].name);
+	die_usage("unknown host mutant '%s' (known: %s)", quote(name), known);
 }

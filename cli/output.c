@@ -47,7 +47,7 @@ static enum vkind num_int(char *buf, size_t len, int v)
 #define FIELD_FN(fn) \
 	static enum vkind fn(const struct result_row *r, char *buf, size_t len)
 
-FIELD_FN(f_protocol)	{ return str(buf, len, protocols[r->rc.protocol].name); }
+FIELD_FN(f_protocol)	{ return str(buf, len, r->rc.protocol->name); }
 FIELD_FN(f_workload)	{ return str(buf, len, r->rc.wl->name); }
 FIELD_FN(f_cpus)	{ return num_int(buf, len, r->rc.cpus); }
 FIELD_FN(f_threads)	{ return num_int(buf, len, r->res.threads); }
@@ -56,6 +56,19 @@ FIELD_FN(f_profile)	{ return str(buf, len, r->rc.prof.name); }
 FIELD_FN(f_seed)	{ return num_u64(buf, len, r->rc.seed); }
 FIELD_FN(f_repeat)	{ return num_int(buf, len, r->res.repeat ? r->res.repeat : 1); }
 FIELD_FN(f_mutate)	{ return str(buf, len, mutants[r->rc.mutant].name); }
+/* "name=value name=value", in the protocol's order; "" if it has none. */
+FIELD_FN(f_params)
+{
+	const struct proto_param *p = r->rc.protocol->params;
+	size_t n = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; p && p[i].name && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s=%llu", i ? " " : "",
+			      p[i].name, (unsigned long long)r->rc.params[i]);
+	return V_STRING;
+}
 FIELD_FN(f_iters)	{ return num_u64(buf, len, r->res.iters); }
 FIELD_FN(f_violations)	{ return num_u64(buf, len, r->res.violations); }
 FIELD_FN(f_sim_ops)	{ return num_u64(buf, len, r->res.sim_ops); }
@@ -78,7 +91,7 @@ FIELD_FN(f_vms)		{ return num_int(buf, len, r->rc.vms); }
 FIELD_FN(f_vcpus)	{ return num_int(buf, len, r->rc.vcpus); }
 FIELD_FN(f_pcpus)	{ return num_int(buf, len, r->rc.pcpus); }
 FIELD_FN(f_table_free)	{ return str(buf, len, table_free_names[r->rc.table_free]); }
-FIELD_FN(f_host_mutate)	{ return str(buf, len, host_mutant_name(r->rc.host_mutant)); }
+FIELD_FN(f_host_mutate)	{ return str(buf, len, host_mutants[r->rc.host_mutant].name); }
 FIELD_FN(f_steal_ns)	{ return num_u64(buf, len, r->res.steal_ns); }
 
 /* Per-VM figures, "a;b;c" (a JSON string, so CSV stays one column). */
@@ -147,6 +160,7 @@ static const struct field fields[] = {
 	{ "seed",		false,	f_seed },
 	{ "repeat",		false,	f_repeat },
 	{ "mutate",		false,	f_mutate },
+	{ "params",		false,	f_params },
 	{ "iters",		false,	f_iters },
 	{ "ns_per_iter",	false,	f_ns_per_iter },
 	{ "ops_per_sec",	false,	f_ops_per_sec },

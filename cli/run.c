@@ -18,9 +18,11 @@
 #include "cli/cli.h"
 #include "cli/progress.h"
 
+#define PARAMS_MAX	8
+
 struct run_opts {
 	bool compare;
-	enum protocol protocols[NR_PROTOCOLS];
+	const struct flush_ops *protocols[NR_PROTOCOLS];
 	int nr_protocols;		/* 0: the default */
 	const struct workload *wl;
 	int cpus[LIST_MAX];
@@ -39,7 +41,9 @@ struct run_opts {
 	int nr_vms;			/* 0: bare metal (unless a guest protocol) */
 	int vcpus, pcpus;		/* 0: defaults */
 	enum table_free table_free;
-	int host_mutant;
+	enum host_mutant host_mutant;
+	struct { const char *name; uint64_t value; } params[PARAMS_MAX];
+	int nr_params;			/* --param NAME=VALUE, in order given */
 };
 
 #define VM_USAGE \
@@ -67,6 +71,8 @@ static const char run_usage[] =
 "      --repeat N       run seeds S..S+N-1 and report the mean of ns/iter and\n"
 "                       ops/s, counters summed (default 1)\n"
 "  -m, --mutate M       run with a deliberate bug (shootdown list mutants)\n"
+"      --param NAME=V   set a parameter of the protocol (shootdown list\n"
+"                       protocols shows them and their ranges); repeatable\n"
 "  -T, --trace FILE     write a Perfetto/Chrome trace of the run to FILE\n"
 "  -j, --json           one JSON object per result (JSON Lines)\n"
 "      --csv            CSV: a header line and one line per result\n"
@@ -89,7 +95,8 @@ static const char compare_usage[] =
 "  -t, --threads T1,T2,...  one row per thread count instead (needs a single\n"
 "                       --cpus value); a single T applies to every row\n"
 "  -w, --workload, -l, --lazy, -i, --iters, -P, --profile, -s, --seed, --repeat,\n"
-"  -m, --mutate, -T, --trace (one cell only), -j, --json, --csv, -h, --help\n"
+"  -m, --mutate, --param (each protocol takes the ones it has), -T, --trace\n"
+"                       (one cell only), -j, --json, --csv, -h, --help\n"
 "                       as for shootdown run\n"
 "      --vms N1,N2,...  one row per VM count (VMs of --vcpus on --pcpus)\n"
 "      --vcpus, --pcpus, --table-free, --host-mutate  as for shootdown run\n"
@@ -115,6 +122,7 @@ static const char compare_usage[] =
 	{ "pcpus",	required_argument,	NULL, 'H' },		\
 	{ "table-free",	required_argument,	NULL, 'F' },		\
 	{ "host-mutate", required_argument,	NULL, 'M' },		\
+	{ "param",	required_argument,	NULL, 'X' },		\
 	{ "help",	no_argument,		NULL, 'h' },		\
 	{ NULL, 0, NULL, 0 }
 
@@ -154,6 +162,74 @@ static void parse_protocols(struct run_opts *o, const char *arg)
 			if (o->protocols[j] == o->protocols[i])
 				die_usage("--protocols: '%s' appears twice",
 					  names[i]);
+	}
+}
+
+/* --param NAME=VALUE: checked against the protocols in build_grid. */
+static void parse_param(struct run_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	int i;
+
+	if (!eq || eq == arg)
+		die_usage("--param: '%s' is not NAME=VALUE", arg);
+	if (o->nr_params == PARAMS_MAX)
+		die_usage("--param: more than %d parameters", PARAMS_MAX);
+	for (i = 0; i < o->nr_params; i++)
+		if (!strncmp(o->params[i].name, arg, eq - arg) &&
+		    o->params[i].name[eq - arg] == '=')
+			die_usage("--param: '%.*s' appears twice", (int)(eq - arg), arg);
+	o->params[o->nr_params].name = arg;
+	o->params[o->nr_params].value = parse_u64("--param", eq + 1);
+	o->nr_params++;
+}
+
+/* The index of --param `arg`'s name in ops->params, or -1. */
+static int param_index(const struct flush_ops *ops, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	int i;
+
+	for (i = 0; ops->params && ops->params[i].name; i++)
+		if (strlen(ops->params[i].name) == (size_t)(eq - arg) &&
+		    !strncmp(ops->params[i].name, arg, eq - arg))
+			return i;
+	return -1;
+}
+
+/*
+ * Every --param must name a parameter of at least one protocol of the run,
+ * with a value inside that parameter's range; a protocol without it ignores
+ * it (compare can set one protocol's knob beside the others).
+ */
+static void check_params(const struct grid *g, const struct run_opts *o)
+{
+	int i, c;
+
+	for (i = 0; i < o->nr_params; i++) {
+		const char *arg = o->params[i].name;
+		int len = (int)(strchr(arg, '=') - arg);
+		bool known = false;
+
+		for (c = 0; c < g->nr_cols; c++) {
+			const struct flush_ops *ops = g->protocols[c];
+			int j = param_index(ops, arg);
+			const struct proto_param *p;
+
+			if (j < 0)
+				continue;
+			known = true;
+			p = &ops->params[j];
+			if (o->params[i].value < p->min || o->params[i].value > p->max)
+				die_usage("--param: %.*s of %s: '%s' is not in %llu..%llu",
+					  len, arg, ops->name, arg + len + 1,
+					  (unsigned long long)p->min,
+					  (unsigned long long)p->max);
+		}
+		if (!known)
+			die_usage("--param: '%.*s' is not a parameter of %s%s", len, arg,
+				  g->nr_cols == 1 ? g->protocols[0]->name : "any protocol of the run",
+				  " (shootdown list protocols)");
 	}
 }
 
@@ -222,6 +298,9 @@ static bool parse_one(struct run_opts *o, int c, const char *arg)
 	case 'M':
 		o->host_mutant = lookup_host_mutant(arg);
 		break;
+	case 'X':
+		parse_param(o, arg);
+		break;
 	case 'h':
 		return false;
 	}
@@ -280,7 +359,7 @@ static void build_vms(struct grid *g, const struct run_opts *o,
 	int i, max_vms = 0;
 
 	for (i = 0; i < g->nr_cols; i++)
-		guest |= protocols[g->protocols[i]].virt;
+		guest |= g->protocols[i]->virt;
 	if (!o->nr_vms && !guest) {
 		if (o->vcpus || o->pcpus || o->host_mutant)
 			die_usage("%s: needs --vms", o->vcpus ? "--vcpus" :
@@ -379,13 +458,14 @@ static void build_grid(struct grid *g, const struct run_opts *o,
 		g->nr_cols = o->nr_protocols;
 		memcpy(g->protocols, o->protocols, sizeof(g->protocols));
 	} else if (!o->compare) {
-		g->protocols[g->nr_cols++] = PROTO_CONCURRENT;
+		g->protocols[g->nr_cols++] = protocol_by_name("concurrent");
 	} else {
-		for (i = 0; i < NR_PROTOCOLS; i++)
-			if (!protocols[i].virt)
-				g->protocols[g->nr_cols++] = (enum protocol)i;
+		for (i = 0; protocols[i]; i++)
+			if (!protocols[i]->virt)
+				g->protocols[g->nr_cols++] = protocols[i];
 	}
 	g->table_free = o->table_free;
+	check_params(g, o);
 	build_vms(g, o, prof);
 
 	if (g->vcpus) {
@@ -427,7 +507,7 @@ static void build_grid(struct grid *g, const struct run_opts *o,
 
 static void describe(char *buf, size_t len, const struct run_config *rc)
 {
-	int n = snprintf(buf, len, "%s %s %d cpus", protocols[rc->protocol].name,
+	int n = snprintf(buf, len, "%s %s %d cpus", rc->protocol->name,
 			 rc->wl->name, rc->cpus);
 
 	if (n > 0 && (size_t)n < len && rc->threads && rc->threads != rc->cpus)
@@ -444,8 +524,24 @@ static void report_failure(const struct result_row *r)
 	progress_clear();
 	fflush(stdout);
 	fprintf(stderr, "shootdown: %s/%s/%d cpus%s: %s\n",
-		protocols[rc->protocol].name, rc->wl->name, rc->cpus, threads,
+		rc->protocol->name, rc->wl->name, rc->cpus, threads,
 		r->res.failure[0] ? r->res.failure : "failed");
+}
+
+/* The cell protocol's defaults, then the --param values that are its. */
+static void fill_params(struct run_config *rc, const struct run_opts *o)
+{
+	const struct proto_param *p = rc->protocol->params;
+	int i, j;
+
+	for (i = 0; p && p[i].name; i++)
+		rc->params[i] = p[i].def;
+	for (i = 0; i < o->nr_params; i++) {
+		j = param_index(rc->protocol, o->params[i].name);
+		if (j >= 0)
+			rc->params[j] = o->params[i].value;
+	}
+	rc->params_set = true;
 }
 
 static void fill_config(struct run_config *rc, const struct grid *g,
@@ -464,6 +560,7 @@ static void fill_config(struct run_config *rc, const struct grid *g,
 	rc->seed = g->seed;
 	rc->trace_path = o->trace;
 	rc->table_free = g->table_free;
+	fill_params(rc, o);
 	if (g->vcpus) {
 		rc->vms = cell_vms(g, row);
 		rc->vcpus = g->vcpus;

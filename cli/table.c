@@ -188,7 +188,7 @@ static void print_grid_table(const struct grid *g, const char *title, cell_fn fn
 		 g->vcpus ? "vcpus" : "cpus");
 	for (col = 0; col < g->nr_cols; col++)
 		snprintf(at(&t, 0, col + 1)->main, sizeof(t.cells->main), "%s",
-			 protocols[g->protocols[col]].name);
+			 g->protocols[col]->name);
 	for (row = 0; row < g->nr_rows; row++) {
 		snprintf(at(&t, row + 1, 0)->main, sizeof(t.cells->main), "%d",
 			 g->axis_values[row]);
@@ -210,7 +210,7 @@ static void print_grid_heading(const struct grid *g)
 		       g->axis == AXIS_VMS ? "N" : (g->vms == 1 ? "1" : "several"),
 		       g->vcpus, g->pcpus, table_free_names[g->table_free],
 		       g->host_mutant ? ", host " : "",
-		       g->host_mutant ? host_mutant_name(g->host_mutant) : "");
+		       g->host_mutant ? host_mutants[g->host_mutant].name : "");
 	else if (g->table_free)
 		printf(" (table-free %s)", table_free_names[g->table_free]);
 	printf(", profile %s, seed %" PRIu64, g->profile, g->seed);
@@ -237,7 +237,7 @@ void print_compare_tables(const struct grid *g)
 		 g->wl->metric == METRIC_OPS_PER_SEC ?
 		 "operations per second, all threads (higher is better)" :
 		 "ns per iteration of the initiating thread (lower is better)",
-		 protocols[g->protocols[0]].name);
+		 g->protocols[0]->name);
 	print_grid_table(g, title, metric_cell);
 	print_grid_table(g, "\nshootdowns (IPIs per shootdown)\n", shootdown_cell);
 	if (g->lazy)
@@ -249,6 +249,16 @@ void print_compare_tables(const struct grid *g)
 
 /* ---- run ----------------------------------------------------------------- */
 
+/* The protocol's parameters, when it has any: ", ceiling=8". */
+static void print_params(const struct run_config *rc)
+{
+	const struct proto_param *p = rc->protocol->params;
+	int i;
+
+	for (i = 0; p && p[i].name; i++)
+		printf(", %s=%llu", p[i].name, (unsigned long long)rc->params[i]);
+}
+
 void print_run_summary(const struct result_row *r)
 {
 	const struct run_config *rc = &r->rc;
@@ -257,13 +267,14 @@ void print_run_summary(const struct result_row *r)
 
 	if (rc->vms)
 		printf("%s, %s, %d VM%s of %d vCPUs on %d host CPUs, %d threads each",
-		       protocols[rc->protocol].name, rc->wl->name, rc->vms,
+		       rc->protocol->name, rc->wl->name, rc->vms,
 		       rc->vms == 1 ? "" : "s", rc->vcpus, rc->pcpus, res->threads);
 	else
-		printf("%s, %s, %d cpus, %d threads", protocols[rc->protocol].name,
+		printf("%s, %s, %d cpus, %d threads", rc->protocol->name,
 		       rc->wl->name, rc->cpus, res->threads);
 	if (rc->lazy)
 		printf(" (%d lazy)", rc->lazy);
+	print_params(rc);
 	printf(", profile %s, seed %" PRIu64, rc->prof.name, rc->seed);
 	if (rc->mutant != MUT_NONE)
 		printf(", mutant %s", mutants[rc->mutant].name);
@@ -288,7 +299,7 @@ void print_run_summary(const struct result_row *r)
 		printf("  %-22s %s%s%s\n", "table freeing",
 		       table_free_names[rc->table_free],
 		       rc->host_mutant ? ", host " : "",
-		       rc->host_mutant ? host_mutant_name(rc->host_mutant) : "");
+		       rc->host_mutant ? host_mutants[rc->host_mutant].name : "");
 		printf("  %-22s %" PRIu64 "\n", "preempted skipped (pv)",
 		       res->stats[STAT_PV_SKIPPED]);
 		printf("  %-22s %" PRIu64 "\n", "flush hypercalls",

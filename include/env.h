@@ -97,7 +97,6 @@ struct env_ops {
 	/* Interrupt flag. */
 	unsigned long (*irq_save)(void);	/* returns old IF, clears it */
 	void (*irq_restore)(unsigned long flags);
-	bool (*irqs_disabled)(void);
 	void (*irq_register)(enum irq_vector v, void (*fn)(enum irq_vector));
 
 	/* Identity and time. */
@@ -116,7 +115,6 @@ struct env_ops {
 	void (*flush_tlb_one)(u64 va);			/* INVLPG */
 	void (*load_cr3)(u64 pgd_pfn, u16 pcid, bool noflush);
 	void (*flush_tlb_local)(void);			/* CR3 reload */
-	void (*flush_tlb_all)(void);			/* incl. global */
 
 	/* User-mode access through the TLB.  A miss walks the page tables; a
 	 * missing or insufficient translation raises the page fault handler
@@ -132,7 +130,6 @@ struct env_ops {
 	void (*kernel_work)(u64 ns);
 	/* System call entry and exit (the body is the caller's code). */
 	void (*syscall)(void);
-	void (*idle)(void);	/* sti; hlt -- returns after an interrupt */
 
 	/* Physical memory.  Frames are 4 KiB and come zeroed; phys_to_virt
 	 * gives the kernel's direct-map pointer into simulated RAM. */
@@ -165,9 +162,49 @@ struct env_ops {
 	 * call that will never be acknowledged). */
 	void (*report)(const char *what);
 	void (*panic)(const char *what);
-	/* Cost constants of the machine, for protocol decisions (ceiling). */
-	u64 (*param)(const char *key);
 };
+
+/* The table of an engine whose operation OP is the function PREFIX##OP:
+ * every engine fills every slot, under one name scheme. */
+#define ENV_OPS_INITIALIZER(prefix) {\
+	.load = prefix##load,\
+	.store = prefix##store,\
+	.rmw = prefix##rmw,\
+	.fence = prefix##fence,\
+	.relax = prefix##relax,\
+	.spin_wait = prefix##spin_wait,\
+	.irq_save = prefix##irq_save,\
+	.irq_restore = prefix##irq_restore,\
+	.irq_register = prefix##irq_register,\
+	.cpu = prefix##cpu,\
+	.nr_cpus = prefix##nr_cpus,\
+	.kernel = prefix##kernel,\
+	.clock_ns = prefix##clock_ns,\
+	.random = prefix##random,\
+	.send_ipi = prefix##send_ipi,\
+	.send_ipi_mask = prefix##send_ipi_mask,\
+	.flush_tlb_one = prefix##flush_tlb_one,\
+	.load_cr3 = prefix##load_cr3,\
+	.flush_tlb_local = prefix##flush_tlb_local,\
+	.user_access = prefix##user_access,\
+	.fault_register = prefix##fault_register,\
+	.compute = prefix##compute,\
+	.halt = prefix##halt,\
+	.kernel_work = prefix##kernel_work,\
+	.syscall = prefix##syscall,\
+	.page_alloc = prefix##page_alloc,\
+	.page_free = prefix##page_free,\
+	.phys_to_virt = prefix##phys_to_virt,\
+	.pv_steal_time = prefix##pv_steal_time,\
+	.hypercall_flush = prefix##hypercall_flush,\
+	.irqs_on_since = prefix##irqs_on_since,\
+	.stat = prefix##stat,\
+	.flush_done = prefix##flush_done,\
+	.trace_begin = prefix##trace_begin,\
+	.trace_end = prefix##trace_end,\
+	.report = prefix##report,\
+	.panic = prefix##panic,\
+}
 
 /* The engine currently executing protocol code.  Set by the engine before
  * it runs any CPU; one process runs one engine at a time. */
@@ -229,7 +266,7 @@ static inline void cpu_relax(void) { env->relax(); }
 		VAL = READ_ONCE(*(ptr));				\
 		if (cond_expr)						\
 			break;						\
-		env->spin_wait((ptr), (u64)VAL, sizeof(*(ptr)), 0);	\
+		cpu_spin_wait((ptr), (u64)VAL, sizeof(*(ptr)), 0);	\
 	}								\
 	VAL; })
 
@@ -238,7 +275,6 @@ static inline void cpu_relax(void) { env->relax(); }
 #define local_irq_restore(flags) env->irq_restore(flags)
 #define local_irq_disable()	((void)env->irq_save())
 #define local_irq_enable()	env->irq_restore(1)
-static inline bool irqs_disabled(void) { return env->irqs_disabled(); }
 
 /* ---- cpumask ----------------------------------------------------------- */
 #define BITS_PER_LONG 64
@@ -304,5 +340,38 @@ static inline u64 alloc_page_pfn(void) { return env->page_alloc(); }
 static inline void free_page_pfn(u64 pfn) { env->page_free(pfn); }
 static inline void *pfn_to_virt(u64 pfn) { return env->phys_to_virt(pfn); }
 static inline void env_stat(enum env_stat s, u64 n) { env->stat(s, n); }
+
+/* ---- time, work, user memory -------------------------------------------- */
+static inline u64 local_clock(void) { return env->clock_ns(); }
+static inline u64 get_random_u64(void) { return env->random(); }
+static inline bool cpu_spin_wait(const volatile void *p, u64 old, int size,
+				 u64 timeout_ns)
+{ return env->spin_wait(p, old, size, timeout_ns); }
+static inline void user_compute(u64 ns) { env->compute(ns); }
+static inline void halt_for(u64 ns) { env->halt(ns); }
+static inline void kernel_work(u64 ns) { env->kernel_work(ns); }
+static inline void syscall_boundary(void) { env->syscall(); }
+static inline int user_access(u64 va, u64 *val, bool write)
+{ return env->user_access(va, val, write); }
+
+/* ---- handlers, the hypervisor, RCU --------------------------------------- */
+static inline void register_irq_handler(enum irq_vector v, void (*fn)(enum irq_vector))
+{ env->irq_register(v, fn); }
+static inline void register_fault_handler(int (*fn)(u64 va, bool write))
+{ env->fault_register(fn); }
+static inline int kvm_register_steal_time(u8 *preempted)
+{ return env->pv_steal_time(preempted); }
+static inline int hypercall_flush(int nr, const void *input)
+{ return env->hypercall_flush(nr, input); }
+static inline bool cpu_irqs_on_since(int cpu, u64 since_ns)
+{ return env->irqs_on_since(cpu, since_ns); }
+
+/* ---- annotations ----------------------------------------------------------- */
+static inline void tlb_flush_done(u64 pgd_pfn, u64 start, u64 end, u64 began_ns)
+{ env->flush_done(pgd_pfn, start, end, began_ns); }
+static inline void trace_span_begin(const char *what) { env->trace_begin(what); }
+static inline void trace_span_end(void) { env->trace_end(); }
+static inline void report_violation(const char *what) { env->report(what); }
+static inline void report_fatal(const char *what) { env->panic(what); }
 
 #endif /* SHOOTDOWN_ENV_H */

@@ -2,7 +2,7 @@
 /*
  * hypercall.h - the guest/hypervisor ABI of the flush hypercalls, as the
  * Hyper-V TLFS and Xen's public headers define them (layout and meaning;
- * names are ours).  Guests (proto/) encode, hosts (sim/, check/) decode.
+ * names are ours).  Guests (proto/) encode, hosts decode (hw/hypercall.c).
  */
 #ifndef SHOOTDOWN_HYPERCALL_H
 #define SHOOTDOWN_HYPERCALL_H
@@ -56,46 +56,5 @@ struct xen_mmuext_flush {
 	u64 linear_addr;		/* INVLPG_MULTI */
 	const unsigned long *vcpumask;	/* guest bitmap of vCPUs */
 };
-
-/* Decode a flush request's processor set into out (local vCPU ids); sets
- * *all when every vCPU is meant.  Returns -1 for a malformed request. */
-static inline int hypercall_flush_targets(enum hypercall_nr nr, const void *in,
-					  struct cpumask *out, bool *all)
-{
-	int b, i = 0;
-
-	cpumask_clear(out);
-	*all = false;
-	switch (nr) {
-	case HVCALL_FLUSH_VA_SPACE:
-	case HVCALL_FLUSH_VA_LIST: {
-		const struct hv_flush_input *h = in;
-		*all = h->flags & HV_FLUSH_ALL_PROCESSORS;
-		out->bits[0] = h->processor_mask;
-		return 0;
-	}
-	case HVCALL_FLUSH_VA_SPACE_EX:
-	case HVCALL_FLUSH_VA_LIST_EX: {
-		const struct hv_flush_input_ex *h = in;
-		*all = h->flags & HV_FLUSH_ALL_PROCESSORS;
-		if (*all)
-			return 0;
-		if (h->vp_set.format != HV_VPSET_SPARSE_4K)
-			return -1;
-		for (b = 0; b < HV_MAX_BANKS; b++)
-			if (h->vp_set.valid_bank_mask >> b & 1)
-				out->bits[b] = h->vp_set.bank_contents[i++];
-		return 0;
-	}
-	case XEN_TLB_FLUSH_MULTI:
-	case XEN_INVLPG_MULTI: {
-		const struct xen_mmuext_flush *x = in;
-		for (b = 0; b < CPUMASK_LONGS; b++)
-			out->bits[b] = x->vcpumask[b];
-		return 0;
-	}
-	}
-	return -1;
-}
 
 #endif

@@ -10,7 +10,48 @@
 
 #include "lib/coro.h"
 
+#ifdef CORO_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 extern void coro_trampoline(void);
+
+#ifdef CORO_ASAN
+/* The coroutine that switched last: the one a fresh stack came from. */
+static struct coro *coro_prev;
+
+/* Tell ASan which stack the switch lands on and learn where it came from
+ * (the host thread's stack is only known that way). */
+static void asan_arrived(void *fake)
+{
+	const void *bottom;
+	size_t size;
+
+	__sanitizer_finish_switch_fiber(fake, &bottom, &size);
+	if (coro_prev && !coro_prev->asan_bottom) {
+		coro_prev->asan_bottom = bottom;
+		coro_prev->asan_size = size;
+	}
+}
+
+void coro_transfer(struct coro *from, struct coro *to)
+{
+	coro_prev = from;
+	__sanitizer_start_switch_fiber(&from->asan_fake, to->asan_bottom, to->asan_size);
+	coro_switch(&from->sp, &to->sp);
+	asan_arrived(from->asan_fake);
+}
+#endif
+
+/* The first frame of every coroutine (called by coro_trampoline). */
+void coro_start(struct coro *co);
+void coro_start(struct coro *co)
+{
+#ifdef CORO_ASAN
+	asan_arrived(NULL);
+#endif
+	co->fn(co->arg);
+}
 
 int coro_init(struct coro *co, size_t stack_size, void (*fn)(void *), void *arg)
 {
@@ -24,6 +65,13 @@ int coro_init(struct coro *co, size_t stack_size, void (*fn)(void *), void *arg)
 	mprotect(base, guard, PROT_NONE);
 	co->stack = base;
 	co->stack_size = stack_size + guard;
+	co->fn = fn;
+	co->arg = arg;
+#ifdef CORO_ASAN
+	co->asan_bottom = base + guard;
+	co->asan_size = stack_size;
+	co->asan_fake = NULL;
+#endif
 
 	/* Frame popped by coro_switch: r15 r14 r13 r12 rbx rbp, then the
 	 * return address.  Keep rsp 16-byte aligned at the trampoline's call. */
@@ -31,8 +79,8 @@ int coro_init(struct coro *co, size_t stack_size, void (*fn)(void *), void *arg)
 	*--sp = (uintptr_t)coro_trampoline;	/* ret target; rsp = top after */
 	*--sp = 0;				/* rbp */
 	*--sp = 0;				/* rbx */
-	*--sp = (uintptr_t)fn;			/* r12 */
-	*--sp = (uintptr_t)arg;			/* r13 */
+	*--sp = (uintptr_t)coro_start;		/* r12 */
+	*--sp = (uintptr_t)co;			/* r13 */
 	*--sp = 0;				/* r14 */
 	*--sp = 0;				/* r15 */
 	co->sp = sp;

@@ -1,29 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kernel.c - creating and booting a kernel instance; the protocol and mutant
- * tables the CLI lists; the spinlock the mm code uses.
+ * kernel.c - creating and booting a kernel instance; the mutant and
+ * table-freeing names the CLI lists; the spinlock the mm code uses.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "proto/kernel.h"
-
-const struct protocol_desc protocols[NR_PROTOCOLS] = {
-	[PROTO_BASELINE] = { "baseline",
-		"pre-2019 order: IPI remote CPUs, wait for all, then flush locally" },
-	[PROTO_CONCURRENT] = { "concurrent",
-		"send IPIs, flush locally while they fly, wait; is_lazy on its own line" },
-	[PROTO_CONCURRENT_SHARED] = { "concurrent-shared",
-		"concurrent order, but TLB state on one shared, always-written line" },
-	[PROTO_ASYNC] = { "async",
-		"remote CPUs ack on interrupt entry, flush after; params in the message" },
-	[PROTO_PV] = { "pv",
-		"KVM PV flush: preempted vCPUs get FLUSH_TLB in steal time, no IPI", true },
-	[PROTO_HYPERV] = { "hyperv",
-		"Hyper-V HvFlushVirtualAddressList/Space hypercall", true },
-	[PROTO_XEN] = { "xen",
-		"Xen flush multicall (MMUEXT_TLB_FLUSH_MULTI / INVLPG_MULTI)", true },
-};
 
 const struct mutant_desc mutants[NR_MUTANTS] = {
 	[MUT_NONE] = { "none", "the protocol as designed" },
@@ -63,16 +45,6 @@ int table_free_by_name(const char *name)
 	return -1;
 }
 
-int protocol_by_name(const char *name)
-{
-	int i;
-
-	for (i = 0; i < NR_PROTOCOLS; i++)
-		if (!strcmp(name, protocols[i].name))
-			return i;
-	return -1;
-}
-
 int mutant_by_name(const char *name)
 {
 	int i;
@@ -91,7 +63,7 @@ void spin_lock(spinlock_t *l)
 		if (!v && !cmpxchg(&l->locked, 0u, 1u))
 			return;
 		if (v)
-			env->spin_wait(&l->locked, v, sizeof(v), 0);
+			cpu_spin_wait(&l->locked, v, sizeof(v), 0);
 	}
 }
 
@@ -100,40 +72,40 @@ void spin_unlock(spinlock_t *l)
 	smp_store_release(&l->locked, 0u);
 }
 
-/*
- * Every allocation that protocol code reads or writes through the env is
- * cache-line aligned and padded: which objects share a line must not depend
- * on where the host's malloc put them, or runs would not be reproducible.
- */
-void *kzalloc(size_t n)
+void kernel_opts_defaults(struct kernel_opts *o)
 {
-	size_t sz = (n + SMP_CACHE_BYTES - 1) & ~(size_t)(SMP_CACHE_BYTES - 1);
-	void *p = aligned_alloc(SMP_CACHE_BYTES, sz ? sz : SMP_CACHE_BYTES);
-
-	if (p)
-		memset(p, 0, sz);
-	return p;
-}
-
-struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o)
-{
-	struct kernel *k = kzalloc(sizeof(*k));
+	const struct proto_param *p = o->protocol->params;
 	int i;
 
+	memset(o->params, 0, sizeof(o->params));
+	for (i = 0; p && p[i].name; i++)
+		o->params[i] = p[i].def;
+}
+
+/*
+ * Set-up, in plain C before the machine runs.  Everything the CPUs share
+ * is in the kernel's own memory (kmem): the kernel itself first, then its
+ * per-CPU arrays.  Call-descriptor rows and hypercall pages are allocated
+ * by the CPU that first needs them, so a 1024-CPU machine where one CPU
+ * sends pays for one row.
+ */
+struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o)
+{
+	struct kmem *km = kmem_create();
+	struct kernel *k = kmem_zalloc(km, sizeof(*k));
+
+	k->kmem = km;
 	k->o = *o;
+	k->ops = o->protocol;
 	k->nr_cpus = nr_cpus;
-	k->tlbstate = kzalloc(sizeof(*k->tlbstate) * nr_cpus);
-	k->tlbstate_shared = kzalloc(sizeof(*k->tlbstate_shared) * nr_cpus);
-	k->callq = kzalloc(sizeof(*k->callq) * nr_cpus);
-	k->flush_info = kzalloc(sizeof(*k->flush_info) * nr_cpus);
-	k->steal = kzalloc(sizeof(*k->steal) * nr_cpus);
-	k->hv_input = aligned_alloc(4096, 4096 * (size_t)nr_cpus);
-	k->rcu = kzalloc(sizeof(*k->rcu) * nr_cpus);
-	k->csd = calloc(nr_cpus, sizeof(*k->csd));
-	/* Descriptor rows: large zeroed allocations are backed only where
-	 * touched, so the nr_cpus^2 matrix costs memory for CPUs that send. */
-	for (i = 0; i < nr_cpus; i++)
-		k->csd[i] = kzalloc(nr_cpus * sizeof(struct csd));
+	k->tlbstate = kzalloc(k, sizeof(*k->tlbstate) * nr_cpus);
+	k->tlbstate_shared = kzalloc(k, sizeof(*k->tlbstate_shared) * nr_cpus);
+	k->callq = kzalloc(k, sizeof(*k->callq) * nr_cpus);
+	k->flush_info = kzalloc(k, sizeof(*k->flush_info) * nr_cpus);
+	k->steal = kzalloc(k, sizeof(*k->steal) * nr_cpus);
+	k->hv_input = kzalloc(k, sizeof(*k->hv_input) * nr_cpus);
+	k->rcu = kzalloc(k, sizeof(*k->rcu) * nr_cpus);
+	k->csd = kzalloc(k, sizeof(*k->csd) * nr_cpus);
 	k->init_mm.k = k;
 	k->next_ctx_id = 1;
 	k->init_mm.ctx_id = 0;
@@ -142,19 +114,7 @@ struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o)
 
 void kernel_destroy(struct kernel *k)
 {
-	int i;
-
-	for (i = 0; i < k->nr_cpus; i++)
-		free(k->csd[i]);
-	free(k->csd);
-	free(k->tlbstate);
-	free(k->tlbstate_shared);
-	free(k->callq);
-	free(k->flush_info);
-	free(k->steal);
-	free(k->hv_input);
-	free(k->rcu);
-	free(k);
+	kmem_destroy(k->kmem);
 }
 
 /* An interrupt whose only job is to have been taken (sync-one freeing). */
@@ -168,11 +128,11 @@ void kernel_cpu_boot(struct kernel *k)
 {
 	int me = smp_processor_id();
 
-	env->irq_register(VEC_CALL_FUNCTION, smp_call_interrupt);
-	env->irq_register(VEC_RESCHEDULE, kernel_empty_interrupt);
-	env->fault_register(handle_page_fault);
+	register_irq_handler(VEC_CALL_FUNCTION, smp_call_interrupt);
+	register_irq_handler(VEC_RESCHEDULE, kernel_empty_interrupt);
+	register_fault_handler(handle_page_fault);
 	/* a guest shares its steal time; on bare metal this fails, harmlessly */
-	env->pv_steal_time(&k->steal[me].preempted);
+	kvm_register_steal_time(&k->steal[me].preempted);
 	if (me == 0) {
 		WRITE_ONCE(k->init_mm.pgd, alloc_page_pfn());
 		smp_store_release(&k->booted, 1u);

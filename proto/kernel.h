@@ -10,19 +10,55 @@
 #define PROTO_KERNEL_H
 
 #include "env.h"
+#include "kvm_para.h"
 #include "x86.h"
+#include "proto/protocols.h"
 
-/* ---- protocols and mutants ---------------------------------------------- */
-enum protocol {
-	PROTO_BASELINE,		/* remote IPIs, wait, then local flush */
-	PROTO_CONCURRENT,	/* send, flush locally, wait; private TLB state */
-	PROTO_CONCURRENT_SHARED, /* same order, TLB state on one shared line */
-	PROTO_ASYNC,		/* remote acks on entry; params in the message */
-	PROTO_PV,		/* KVM: skip preempted vCPUs, flag FLUSH_TLB */
-	PROTO_HYPERV,		/* one hypercall flushes the other vCPUs */
-	PROTO_XEN,		/* Xen flush multicall */
-	NR_PROTOCOLS,
+/* ---- protocols (pv_ops.mmu.flush_tlb_multi, chosen at boot) --------------- */
+struct kernel;
+struct flush_tlb_info;
+
+/* A tunable of one protocol, with its kernel's default. */
+struct proto_param {
+	const char *name;
+	u64 def, min, max;
+	const char *help;
 };
+#define PROTO_MAX_PARAMS 4
+
+/* When page-table pages are freed (mmu_gather.c). */
+enum table_free {
+	TABLE_FREE_IPI,		/* right after the shootdown returns */
+	TABLE_FREE_RCU,		/* after a grace period, batched */
+	TABLE_FREE_SYNC_ONE,	/* after an empty IPI to all CPUs, waited on */
+	NR_TABLE_FREE,
+};
+
+/*
+ * A protocol: how the initiator gets the other CPUs' TLBs flushed once it
+ * has chosen the targets (lazy CPUs already dropped unless tables are
+ * freed).  One struct per protocol, in its own file, listed once in
+ * proto/protocols.h; docs/extending.md shows how to add one.
+ */
+struct flush_ops {
+	const char *name;
+	const char *summary;
+	const char *models;	/* the kernel, series or design it follows */
+	bool virt;		/* needs a hypervisor (a guest protocol) */
+	/* The pre-series per-CPU TLB state: is_lazy shares the line its
+	 * owner writes all the time, and switch_mm writes it every time. */
+	bool shared_tlbstate;
+	enum table_free table_free;	/* its kernel's default */
+	const struct proto_param *params; /* { NULL }-terminated, or NULL */
+	/* Flush targets (a private mask; it may include this CPU). */
+	void (*flush_tlb_multi)(struct kernel *k, const struct cpumask *targets,
+				struct flush_tlb_info *info);
+};
+
+/* protocols.c: every protocol, NULL-terminated, in listing order. */
+extern const struct flush_ops *const protocols[];
+const struct flush_ops *protocol_by_name(const char *name);	/* NULL: none */
+int proto_param_index(const struct flush_ops *ops, const char *name); /* -1 */
 
 /* Deliberate bugs; each must be caught by a detector (docs/mutants.md). */
 enum mutant {
@@ -38,18 +74,11 @@ enum mutant {
 	NR_MUTANTS,
 };
 
-struct protocol_desc {
-	const char *name;
-	const char *summary;
-	bool virt;		/* needs a hypervisor (guest protocol) */
-};
 struct mutant_desc {
 	const char *name;
 	const char *summary;
 };
-extern const struct protocol_desc protocols[NR_PROTOCOLS];
 extern const struct mutant_desc mutants[NR_MUTANTS];
-int protocol_by_name(const char *name);	/* -1 if unknown */
 int mutant_by_name(const char *name);	/* -1 if unknown */
 
 /* ---- spinlock ----------------------------------------------------------- */
@@ -152,26 +181,7 @@ struct call_queue {
 	struct csd *first;
 } ____cacheline_aligned;
 
-/* ---- paravirtual state ----------------------------------------------------- */
-#define KVM_VCPU_PREEMPTED	0x01
-#define KVM_VCPU_FLUSH_TLB	0x02
-
-/* The steal-time record a KVM guest shares with its host, one per vCPU. */
-struct kvm_steal_time {
-	u64 steal;
-	u32 version;
-	u32 flags;
-	u8 preempted;
-	u8 pad[47];
-} ____cacheline_aligned;
-
 /* ---- page-table freeing ------------------------------------------------------ */
-enum table_free {
-	TABLE_FREE_IPI,		/* right after the shootdown returns */
-	TABLE_FREE_RCU,		/* after a grace period, batched */
-	TABLE_FREE_SYNC_ONE,	/* after an empty IPI to all CPUs, waited on */
-	NR_TABLE_FREE,
-};
 extern const char *const table_free_names[NR_TABLE_FREE];
 int table_free_by_name(const char *name);
 
@@ -184,31 +194,62 @@ struct rcu_table_batch {
 
 /* ---- the kernel instance ------------------------------------------------- */
 struct kernel_opts {
-	enum protocol protocol;
+	const struct flush_ops *protocol;
 	enum mutant mutant;
 	enum table_free table_free;
 	u64 flush_ceiling;	/* pages; from the machine profile */
-	u64 watchdog_ns;	/* stuck-call report after this long */
+	/* a cross-CPU call unacknowledged this long is reported (Linux:
+	 * csd_lock_timeout, 5 s); past panic_on_ipistall (0: never) the
+	 * kernel gives up and the run ends */
+	u64 csd_lock_timeout_ns;
+	u64 panic_on_ipistall_ns;
+	/* the protocol's parameters, in the order of protocol->params */
+	u64 params[PROTO_MAX_PARAMS];
 };
 
+/* The protocol's defaults into o->params (before any override). */
+void kernel_opts_defaults(struct kernel_opts *o);
+
+/*
+ * Kernel memory: every object kernel code shares between CPUs comes from
+ * its kernel's arena, never from the host's malloc, so which objects share
+ * a cache line and where a freed object's successor lands are functions of
+ * the simulated kernel's own allocations, the same with any host allocator
+ * or compiler.  A bump allocator over one reserved mapping, with free
+ * lists per size; everything is cache-line aligned and padded (objects of
+ * a page or more are page aligned), and comes zeroed.
+ */
+struct kmem;
+struct kmem *kmem_create(void);
+void kmem_destroy(struct kmem *km);
+void *kmem_zalloc(struct kmem *km, size_t n);
+void kmem_free(struct kmem *km, void *p);
+/* The arena in use so far: [kmem, kmem + kmem_used()) holds every live
+ * object and the allocator's own state (the checker snapshots it). */
+size_t kmem_used(const struct kmem *km);
+
 struct kernel {
+	struct kmem *kmem;	/* this kernel's memory; the kernel is in it */
 	struct kernel_opts o;
+	const struct flush_ops *ops;
 	int nr_cpus;
 	struct cpu_tlbstate *tlbstate;		/* [nr_cpus] */
 	struct cpu_tlbstate_shared *tlbstate_shared; /* [nr_cpus] */
 	struct call_queue *callq;		/* [nr_cpus] */
-	struct csd **csd;			/* [src] -> [dst], lazily */
+	struct csd **csd;			/* [src] -> [dst], on first send */
 	struct flush_tlb_info *flush_info;	/* [nr_cpus], the initiator's */
 	struct mm init_mm;			/* kernel threads' mm */
 	u64 next_ctx_id;
 	u32 booted;
 	struct kvm_steal_time *steal;		/* [nr_cpus] */
-	u8 (*hv_input)[4096];			/* [nr_cpus] hypercall pages */
+	u8 **hv_input;				/* [nr_cpus] hypercall pages */
 	struct rcu_table_batch *rcu;		/* [nr_cpus] */
 };
 
-/* Zeroed, cache-line aligned and padded host memory for kernel objects. */
-void *kzalloc(size_t n);
+static inline void *kzalloc(struct kernel *k, size_t n)
+{
+	return kmem_zalloc(k->kmem, n);
+}
 
 /* Allocation is set-up work, done by plain C before the machine starts. */
 struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o);
@@ -222,6 +263,7 @@ static inline bool mutant(const struct kernel *k, enum mutant m)
 { return k->o.mutant == m; }
 
 /* smp.c */
+struct csd *csd_row(struct kernel *k, int src);	/* allocated on first use */
 void smp_call_function_many(struct kernel *k, const struct cpumask *mask,
 			    smp_call_func_t func, void *info, bool wait,
 			    bool run_local, bool async);
@@ -238,13 +280,7 @@ void flush_tlb_mm_range(struct mm *mm, u64 start, u64 end, u32 stride_shift,
 void flush_tlb_func(void *info);
 bool tlb_cpu_is_lazy(struct kernel *k, int cpu);
 
-/* pv.c: guest flush protocols (targets already exclude lazy CPUs) */
-void pv_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
-			struct flush_tlb_info *info);
-void hyperv_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
-			    struct flush_tlb_info *info);
-void xen_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
-			 struct flush_tlb_info *info);
+/* hyperv.c: the hypercall input encoders */
 int hv_fill_gva_list(u64 *list, int max, u64 start, u64 end);
 int hv_fill_vpset(void *vpset, const struct cpumask *m, int nr_cpus);
 
@@ -253,7 +289,7 @@ struct mm *mm_create(struct kernel *k);	/* set-up time, plain C */
 void mm_destroy(struct mm *mm);
 int mm_add_vma(struct mm *mm, u64 start, u64 end, enum vma_kind kind,
 	       bool writable, struct file *f, u64 pgoff);
-struct file *file_create(u64 nr_pages);
+struct file *file_create(struct kernel *k, u64 nr_pages);
 int handle_page_fault(u64 va, bool write);
 int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len);
 int sys_munmap(struct mm *mm, u64 start, u64 len);

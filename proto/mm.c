@@ -49,7 +49,7 @@ static pte_t *pte_slot(struct mm *mm, u64 va, bool alloc)
 
 struct mm *mm_create(struct kernel *k)
 {
-	struct mm *mm = kzalloc(sizeof(*mm));
+	struct mm *mm = kzalloc(k, sizeof(*mm));
 
 	mm->k = k;
 	mm->pgd = alloc_page_pfn();
@@ -59,7 +59,7 @@ struct mm *mm_create(struct kernel *k)
 
 void mm_destroy(struct mm *mm)
 {
-	free(mm);
+	kmem_free(mm->k->kmem, mm);
 }
 
 int mm_add_vma(struct mm *mm, u64 start, u64 end, enum vma_kind kind,
@@ -76,13 +76,13 @@ int mm_add_vma(struct mm *mm, u64 start, u64 end, enum vma_kind kind,
 	return 0;
 }
 
-struct file *file_create(u64 nr_pages)
+struct file *file_create(struct kernel *k, u64 nr_pages)
 {
-	struct file *f = kzalloc(sizeof(*f));
+	struct file *f = kzalloc(k, sizeof(*f));
 
 	f->nr_pages = nr_pages;
-	f->pages = kzalloc(nr_pages * sizeof(*f->pages));
-	f->dirty = kzalloc(nr_pages);
+	f->pages = kzalloc(k, nr_pages * sizeof(*f->pages));
+	f->dirty = kzalloc(k, nr_pages);
 	return f;
 }
 
@@ -263,7 +263,7 @@ static int unmap_syscall(struct mm *mm, u64 start, u64 len, bool free_tables)
 {
 	struct mmu_gather tlb;
 
-	env->syscall();
+	syscall_boundary();
 	tlb_gather_init(&tlb, mm);
 	spin_lock(&mm->page_table_lock);
 	zap_range(mm, &tlb, start, start + len);
@@ -286,7 +286,7 @@ int sys_populate(struct mm *mm, u64 start, u64 len)
 	u64 va;
 	int ret = 0;
 
-	env->syscall();
+	syscall_boundary();
 	spin_lock(&mm->page_table_lock);
 	for (va = start; va < start + len; va += PAGE_SIZE) {
 		pte_t *slot = pte_slot(mm, va, true);
@@ -377,7 +377,7 @@ int sys_mprotect(struct mm *mm, u64 start, u64 len, bool writable)
 	struct mmu_gather tlb;
 	int i;
 
-	env->syscall();
+	syscall_boundary();
 	tlb_gather_init(&tlb, mm);
 	spin_lock(&mm->page_table_lock);
 	for (i = 0; i < mm->nr_vmas; i++)
@@ -501,7 +501,7 @@ int gup_fast(struct mm *mm, u64 va, u64 pages, u64 get_page_ns)
 		if (!pte_present(READ_ONCE(*table_entry(t, pt_index(va, 1) + i))))
 			break;
 		if (get_page_ns)
-			env->kernel_work(get_page_ns);
+			kernel_work(get_page_ns);
 		got++;
 	}
 out:
@@ -515,13 +515,13 @@ u64 user_read(u64 va)
 {
 	u64 v = 0;
 
-	if (env->user_access(va, &v, false))
-		env->report("user read of an unmapped address (SIGSEGV)");
+	if (user_access(va, &v, false))
+		report_violation("user read of an unmapped address (SIGSEGV)");
 	return v;
 }
 
 void user_write(u64 va, u64 v)
 {
-	if (env->user_access(va, &v, true))
-		env->report("user write to an unmapped address (SIGSEGV)");
+	if (user_access(va, &v, true))
+		report_violation("user write to an unmapped address (SIGSEGV)");
 }

@@ -68,7 +68,7 @@ static bool grace_period_over(struct kernel *k, u64 since_ns)
 	int cpu;
 
 	for (cpu = 0; cpu < k->nr_cpus; cpu++)
-		if (!env->irqs_on_since(cpu, since_ns))
+		if (!cpu_irqs_on_since(cpu, since_ns))
 			return false;
 	return true;
 }
@@ -115,7 +115,7 @@ static void free_tables(struct mmu_gather *tlb)
 			b->pfns[b->n++] = tlb->tables[i];
 		}
 		/* the grace period starts once they are unreachable */
-		b->since_ns = env->clock_ns();
+		b->since_ns = local_clock();
 		break;
 	}
 }

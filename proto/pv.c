@@ -1,24 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pv.c - shootdowns from inside a virtual machine.
+ * pv.c - the KVM paravirtual flush (Wanpeng Li, "KVM: X86: Add Paravirt TLB
+ * Shootdown", 2017; arch/x86/kernel/kvm.c, kvm_flush_tlb_multi).
  *
- * pv (arch/x86/kernel/kvm.c): a vCPU the host has descheduled cannot take an
- * IPI, and waiting for it costs the rest of a host timeslice.  Its steal-time
- * record says PREEMPTED; the initiator atomically adds FLUSH_TLB to it and
- * skips it: the host flushes that vCPU before it next runs.
- *
- * hyperv (arch/x86/hyperv/mmu.c): one hypercall names the vCPUs (a 64-bit
- * mask, "all", or sparse 64-vCPU banks) and the addresses (a GVA list, or the
- * whole space); the hypervisor flushes them without their interrupt handlers.
- *
- * xen: the same through the mmuext flush multicall.
- *
- * Every guest path falls back to IPIs when the hypercall fails.
+ * A vCPU the host has descheduled cannot take an IPI, and waiting for it
+ * costs the rest of a host timeslice.  Its steal-time record says
+ * PREEMPTED; the initiator atomically adds FLUSH_TLB to it and skips it:
+ * the host flushes that vCPU before it next runs.  The others get IPIs.
  */
-#include "hypercall.h"
 #include "proto/kernel.h"
 
-void pv_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
+static void pv_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
 			struct flush_tlb_info *info)
 {
 	struct cpumask rest = *targets;
@@ -41,123 +33,11 @@ void pv_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
 	native_flush_tlb_multi(k, &rest, info);
 }
 
-/*
- * Encode [start, end) as GVA list entries: a page address whose low 12 bits
- * count the additional pages, up to 4096 pages an entry.  Counts pages
- * rather than comparing addresses, so a range that ends at the top of the
- * address space terminates (the loop that once did not).  Returns the number
- * of entries, or -1 if more than max are needed.
- */
-int hv_fill_gva_list(u64 *list, int max, u64 start, u64 end)
-{
-	u64 va = start & PAGE_MASK;
-	u64 pages = ((end - va) + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	int n = 0;
-
-	if (end <= start)
-		return 0;
-	while (pages) {
-		u64 chunk = pages > HV_GVA_MAX_EXTRA + 1 ? HV_GVA_MAX_EXTRA + 1 : pages;
-
-		if (n == max)
-			return -1;
-		list[n++] = va | (chunk - 1);
-		pages -= chunk;
-		va += chunk << PAGE_SHIFT;	/* may wrap past the top: unused */
-	}
-	return n;
-}
-
-/* Sparse processor set: one 64-bit word per non-empty bank.  Returns the
- * number of banks written. */
-int hv_fill_vpset(void *vpset, const struct cpumask *m, int nr_cpus)
-{
-	struct hv_vpset *set = vpset;
-	int b, n = 0;
-
-	set->format = HV_VPSET_SPARSE_4K;
-	set->valid_bank_mask = 0;
-	for (b = 0; b < (nr_cpus + 63) / 64; b++) {
-		if (!m->bits[b])
-			continue;
-		set->valid_bank_mask |= 1ULL << b;
-		set->bank_contents[n++] = m->bits[b];
-	}
-	return n;
-}
-
-static bool all_cpus(const struct cpumask *m, int nr)
-{
-	return __cpumask_weight(m) == nr;
-}
-
-void hyperv_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
-			    struct flush_tlb_info *info)
-{
-	int me = smp_processor_id(), nr = k->nr_cpus, last, code, max;
-	void *page = k->hv_input[me];
-	struct cpumask remote = *targets;
-	u64 *gva;
-
-	/* our own TLB: as on bare metal, while nothing else is pending */
-	if (__cpumask_test_cpu(me, &remote)) {
-		__cpumask_clear_cpu(me, &remote);
-		flush_local_irqs_off(k, info);
-	}
-	if (!__cpumask_weight(&remote))
-		return;
-
-	last = NR_CPUS_MAX - 1;
-	while (last >= 0 && !__cpumask_test_cpu(last, &remote))
-		last--;
-	if (all_cpus(targets, nr) || last < 64) {
-		struct hv_flush_input *in = page;
-
-		in->address_space = 0;
-		in->flags = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES;
-		in->processor_mask = remote.bits[0];
-		if (all_cpus(targets, nr))
-			in->flags |= HV_FLUSH_ALL_PROCESSORS;
-		gva = in->gva_list;
-		max = HV_MAX_GVA;
-		code = HVCALL_FLUSH_VA_LIST;
-	} else {
-		struct hv_flush_input_ex *in = page;
-		int banks;
-
-		in->address_space = 0;
-		in->flags = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES;
-		banks = hv_fill_vpset(&in->vp_set, &remote, nr);
-		gva = &in->vp_set.bank_contents[banks];
-		max = (int)((u64 *)((u8 *)page + HV_INPUT_PAGE) - gva);
-		code = HVCALL_FLUSH_VA_LIST_EX;
-	}
-	if (info->end == TLB_FLUSH_ALL ||
-	    hv_fill_gva_list(gva, max, info->start, info->end) < 0)
-		code = code == HVCALL_FLUSH_VA_LIST ? HVCALL_FLUSH_VA_SPACE :
-						      HVCALL_FLUSH_VA_SPACE_EX;
-	if (env->hypercall_flush(code, page))
-		native_flush_tlb_multi(k, &remote, info);	/* fallback */
-}
-
-void xen_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
-			 struct flush_tlb_info *info)
-{
-	int me = smp_processor_id();
-	struct cpumask remote = *targets;
-	struct xen_mmuext_flush op;
-	int code = XEN_TLB_FLUSH_MULTI;
-
-	if (__cpumask_test_cpu(me, &remote)) {
-		__cpumask_clear_cpu(me, &remote);
-		flush_local_irqs_off(k, info);
-	}
-	if (!__cpumask_weight(&remote))
-		return;
-	op.vcpumask = remote.bits;
-	op.linear_addr = info->start;
-	if (info->end != TLB_FLUSH_ALL && info->end - info->start <= PAGE_SIZE)
-		code = XEN_INVLPG_MULTI;
-	if (env->hypercall_flush(code, &op))
-		native_flush_tlb_multi(k, &remote, info);
-}
+const struct flush_ops pv_flush_ops = {
+	.name = "pv",
+	.summary = "KVM PV flush: preempted vCPUs get FLUSH_TLB in steal time, no IPI",
+	.models = "a KVM guest with KVM_FEATURE_PV_TLB_FLUSH (Linux 4.16+)",
+	.virt = true,
+	.table_free = TABLE_FREE_IPI,
+	.flush_tlb_multi = pv_flush_tlb_multi,
+};

@@ -12,46 +12,70 @@
  * copied out of the descriptor first.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "proto/kernel.h"
 
-static struct csd *csd_of(struct kernel *k, int src, int dst)
+/* The descriptors src calls through.  A CPU's row is allocated the first
+ * time it sends, ids written before any descriptor is published. */
+struct csd *csd_row(struct kernel *k, int src)
 {
-	/* Rows are allocated at set-up (see kernel_create).  The ids are
-	 * constant once written, before the descriptor is first published. */
-	struct csd *csd = &k->csd[src][dst];
+	if (unlikely(!k->csd[src])) {
+		struct csd *row = kzalloc(k, sizeof(*row) * k->nr_cpus);
+		int i;
 
-	if (unlikely(csd->src != src || csd->dst != dst)) {
-		csd->src = src;
-		csd->dst = dst;
+		for (i = 0; i < k->nr_cpus; i++) {
+			row[i].src = src;
+			row[i].dst = i;
+		}
+		k->csd[src] = row;
 	}
-	return csd;
+	return k->csd[src];
 }
 
-/* Wait for the previous call through csd to be acknowledged.  A call that
- * stays unacknowledged past the watchdog is reported, not waited on forever:
- * the engine ends the run and says which CPU did not answer. */
+static struct csd *csd_of(struct kernel *k, int src, int dst)
+{
+	return &csd_row(k, src)[dst];
+}
+
+/*
+ * Wait for the previous call through csd to be acknowledged.  As Linux's
+ * CONFIG_CSD_LOCK_WAIT_DEBUG does (csd_lock_wait_toolong): a call still
+ * unacknowledged after csd_lock_timeout is reported once, as the liveness
+ * failure it is, and then waited on further; only past panic_on_ipistall
+ * (0: never, Linux's default) does the kernel give up and the run end.
+ */
 static void csd_lock_wait(struct kernel *k, struct csd *csd)
 {
-	u64 start = env->clock_ns();
+	u64 start = local_clock(), timeout = k->o.csd_lock_timeout_ns;
+	bool reported = false;
 
 	for (;;) {
 		u32 f = READ_ONCE(csd->flags);
+		u64 waited, next;
+		char msg[200];
 
 		if (!(f & CSD_FLAG_LOCK))
 			return;
-		if (!env->spin_wait(&csd->flags, f, sizeof(f), k->o.watchdog_ns) ||
-		    env->clock_ns() - start > k->o.watchdog_ns) {
-			char msg[160];
-
-			snprintf(msg, sizeof(msg),
-				 "stuck call: cpu %d waited %llu ns for cpu %d to "
-				 "acknowledge a cross-CPU call", csd->src,
-				 (unsigned long long)(env->clock_ns() - start), csd->dst);
-			env->panic(msg);
+		waited = local_clock() - start;
+		if (!reported && waited >= timeout) {
+			snprintf(msg, sizeof(msg), "stuck call: cpu %d has waited %llu ns "
+				 "for cpu %d to acknowledge a cross-CPU call "
+				 "(csd: non-responsive CSD lock)", csd->src,
+				 (unsigned long long)waited, csd->dst);
+			report_violation(msg);
+			reported = true;
+		}
+		if (k->o.panic_on_ipistall_ns && waited >= k->o.panic_on_ipistall_ns) {
+			snprintf(msg, sizeof(msg), "stuck call: cpu %d gave up on cpu %d "
+				 "after %llu ns (panic_on_ipistall)", csd->src, csd->dst,
+				 (unsigned long long)waited);
+			report_fatal(msg);
 			return;
 		}
+		/* sleep on the flag until the next deadline that matters */
+		next = !reported ? timeout : k->o.panic_on_ipistall_ns;
+		cpu_spin_wait(&csd->flags, f, sizeof(f),
+			      next > waited ? next - waited : 0);
 	}
 }
 

@@ -25,8 +25,7 @@
  * writes it only when it changes. */
 static bool shared_layout(const struct kernel *k)
 {
-	return k->o.protocol == PROTO_BASELINE ||
-	       k->o.protocol == PROTO_CONCURRENT_SHARED;
+	return k->ops->shared_tlbstate;
 }
 
 static bool *lazy_flag(struct kernel *k, int cpu)
@@ -176,7 +175,7 @@ void flush_tlb_func(void *info)
 	u64 local_gen, mm_gen, new_gen, start, end;
 	struct flush_tlb_info r;
 
-	env->trace_begin("flush_tlb_func");
+	trace_span_begin("flush_tlb_func");
 	if (tlb_cpu_is_lazy(k, me)) {
 		/* Only sent when tables are freed: stop using them at all. */
 		switch_mm(k, &k->init_mm);
@@ -212,7 +211,7 @@ void flush_tlb_func(void *info)
 	}
 	this_cpu_write(ts->ctxs[asid].tlb_gen, mm_gen);
 out:
-	env->trace_end();
+	trace_span_end();
 }
 
 /* Which targets get an IPI: lazy CPUs only when tables are freed. */
@@ -261,56 +260,15 @@ void native_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
 			       !mutant(k, MUT_NO_WAIT), true, false);
 }
 
-/* Flush every CPU of cpus (the initiator included when it is in the set). */
+/* Flush every CPU of cpus (the initiator included when it is in the set),
+ * the way the protocol chosen at boot does it. */
 static void flush_tlb_multi(struct kernel *k, const struct cpumask *cpus,
 			    struct flush_tlb_info *info)
 {
-	int me = smp_processor_id();
-	bool wait = !mutant(k, MUT_NO_WAIT);
 	struct cpumask targets;
 
 	select_targets(k, cpus, info, &targets);
-
-	switch (k->o.protocol) {
-	case PROTO_BASELINE:
-		/* remote first, wait for all, then ourselves */
-		if (__cpumask_test_cpu(me, &targets)) {
-			__cpumask_clear_cpu(me, &targets);
-			smp_call_function_many(k, &targets, flush_tlb_func, info,
-					       wait, false, false);
-			flush_local_irqs_off(k, info);
-		} else {
-			smp_call_function_many(k, &targets, flush_tlb_func, info,
-					       wait, false, false);
-		}
-		break;
-	case PROTO_ASYNC:
-		if ((!info->freed_tables || mutant(k, MUT_ASYNC_FREED_TABLES)) &&
-		    info->stride_shift == PAGE_SHIFT) {
-			/* flush ourselves while the messages fly; wait only
-			 * for their delivery (the targets ack on entry) */
-			if (mutant(k, MUT_SKIP_LOCAL))
-				__cpumask_clear_cpu(me, &targets);
-			smp_call_function_many(k, &targets, flush_tlb_func, info,
-					       wait, true, true);
-			break;
-		}
-		/* tables freed: the RFC fell back to a synchronous flush */
-		native_flush_tlb_multi(k, &targets, info);
-		break;
-	case PROTO_PV:
-		pv_flush_tlb_multi(k, &targets, info);
-		break;
-	case PROTO_HYPERV:
-		hyperv_flush_tlb_multi(k, &targets, info);
-		break;
-	case PROTO_XEN:
-		xen_flush_tlb_multi(k, &targets, info);
-		break;
-	default:
-		native_flush_tlb_multi(k, &targets, info);
-		break;
-	}
+	k->ops->flush_tlb_multi(k, &targets, info);
 }
 
 /*
@@ -324,11 +282,11 @@ void flush_tlb_mm_range(struct mm *mm, u64 start, u64 end, u32 stride_shift,
 	struct kernel *k = mm->k;
 	int me = smp_processor_id(), cpu;
 	struct flush_tlb_info *info = &k->flush_info[me];
-	u64 began = env->clock_ns(), new_gen;
+	u64 began = local_clock(), new_gen;
 	struct cpumask cpus;
 	bool others = false;
 
-	env->trace_begin("flush_tlb_mm_range");
+	trace_span_begin("flush_tlb_mm_range");
 	/* A locked increment: a full barrier before reading is_lazy. */
 	new_gen = atomic_inc_return(&mm->tlb_gen);
 	if (((end - start) >> stride_shift) > k->o.flush_ceiling) {
@@ -353,7 +311,6 @@ void flush_tlb_mm_range(struct mm *mm, u64 start, u64 end, u32 stride_shift,
 	} else if (this_cpu_read(k->tlbstate[me].loaded_mm) == mm) {
 		flush_local_irqs_off(k, info);
 	}
-	env->flush_done(mm->pgd, start, end == TLB_FLUSH_ALL ? USER_VA_TOP : end,
-			began);
-	env->trace_end();
+	tlb_flush_done(mm->pgd, start, end == TLB_FLUSH_ALL ? USER_VA_TOP : end, began);
+	trace_span_end();
 }

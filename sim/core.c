@@ -11,12 +11,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#include "sim/sim.h"
+#include "bug.h"
+#include "lib/rng.h"
+#include "sim/internal.h"
 #include "sim/trace.h"
 
 #define CPU_STACK_SIZE	(64 << 10)	/* virtual; touched pages only */
 #define PS_NEVER	UINT64_MAX
+#define DEFAULT_FRAMES	(1ULL << 18)	/* 1 GiB of simulated RAM */
+#define QUARANTINE	1024		/* frees before a frame is reused */
+#define FLUSHLOG	4096		/* completed shootdowns remembered */
 
 static void costs_from_profile(struct costs *c, const struct profile *p)
 {
@@ -33,9 +39,12 @@ static void costs_from_profile(struct costs *c, const struct profile *p)
 	c->cr3_noflush = p->cr3_noflush_ns;
 	c->walk = p->page_walk_ns;
 	c->ipi_send = p->ipi_send_ns;
-	c->ipi_smt = p->ipi_smt_ns;
-	c->ipi_socket = p->ipi_socket_ns;
-	c->ipi_remote = p->ipi_remote_ns;
+	c->ipi[DIST_SMT] = p->ipi_smt_ns;
+	c->ipi[DIST_SOCKET] = p->ipi_socket_ns;
+	c->ipi[DIST_REMOTE] = p->ipi_remote_ns;
+	c->transfer[DIST_SMT] = p->smt_transfer_ns;
+	c->transfer[DIST_SOCKET] = p->socket_transfer_ns;
+	c->transfer[DIST_REMOTE] = p->remote_transfer_ns;
 	c->irq_entry = p->irq_entry_ns;
 	c->irq_exit = p->irq_exit_ns;
 	c->syscall = p->syscall_ns;
@@ -93,43 +102,80 @@ static void place_cpus(struct sim *s)
 	}
 }
 
-static u64 splitmix64(u64 *x)
-{
-	u64 z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 u64 sim_random(struct sim_cpu *c)
 {
-	return splitmix64(&c->rng);
+	return rng_next(&c->rng);
+}
+
+/* The machine's rules over this machine: its TLB shape from the profile,
+ * its RAM, a quarantine, and eager checks (the simulator samples). */
+static int machine_init(struct sim *s, const struct sim_config *cfg, char *err,
+			size_t errlen)
+{
+	struct hw_config hc = {
+		.nr_cpus = s->nr_cpus,
+		.tlb_ways = s->prof.tlb_ways,
+		.tlb_sets = s->prof.tlb_entries / s->prof.tlb_ways,
+		.pwc_entries = HW_PWC_MAX,
+		.nr_frames = cfg->nr_frames ? cfg->nr_frames : DEFAULT_FRAMES,
+		.quarantine = QUARANTINE,
+		.flushlog = FLUSHLOG,
+		.fill_unit = 1000,	/* TLB fill times in ns, rounded up */
+		.eager = true,
+		.host_mutant = cfg->host_mutant,
+	};
+	int i;
+
+	if (hc.nr_frames < 2 || hc.nr_frames > (1ULL << 32)) {
+		snprintf(err, errlen, "simulated RAM of %llu frames is not in 2..2^32",
+			 (unsigned long long)hc.nr_frames);
+		return -1;
+	}
+	s->nr_frames = hc.nr_frames;
+	s->ram = mmap(NULL, s->nr_frames << PAGE_SHIFT, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (s->ram == MAP_FAILED) {
+		s->ram = NULL;
+		snprintf(err, errlen, "cannot map %llu frames of simulated RAM",
+			 (unsigned long long)s->nr_frames);
+		return -1;
+	}
+	s->hw_cpus = xcalloc(s->nr_cpus, sizeof(*s->hw_cpus));
+	for (i = 0; i < s->nr_cpus; i++) {
+		s->cpus[i].hw.id = i;
+		s->hw_cpus[i] = &s->cpus[i].hw;
+	}
+	return hw_machine_init(&s->hw, &sim_hw_port, &hc, s->ram, s->hw_cpus);
 }
 
 struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen)
 {
+	const struct sim_topology *t = &cfg->topo;
+	int n = sim_topology_cpus(t), i;
 	struct sim *s;
-	u64 frames = cfg->nr_frames ? cfg->nr_frames : (1ULL << 18);
-	int i;
 
-	if (cfg->nr_cpus < 1 || cfg->nr_cpus > NR_CPUS_MAX) {
-		snprintf(err, errlen, "cpus %d out of range 1..%d", cfg->nr_cpus,
-			 NR_CPUS_MAX);
+	if (t->cpus < 1 || t->vms < 0 || n > NR_CPUS_MAX) {
+		snprintf(err, errlen, "cpus %d out of range 1..%d", n, NR_CPUS_MAX);
 		return NULL;
 	}
-	s = calloc(1, sizeof(*s));
+	if (cfg->prof->tlb_ways < 1 || cfg->prof->tlb_entries % cfg->prof->tlb_ways) {
+		snprintf(err, errlen, "tlb_entries %llu is not a multiple of tlb_ways %llu",
+			 (unsigned long long)cfg->prof->tlb_entries,
+			 (unsigned long long)cfg->prof->tlb_ways);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
 	s->prof = *cfg->prof;
 	costs_from_profile(&s->cost, &s->prof);
-	s->nr_cpus = cfg->nr_cpus;
-	s->nr_vms = cfg->nr_vms;
+	s->nr_cpus = n;
+	s->nr_vms = t->vms;
 	s->seed = cfg->seed;
 	s->time_limit = cfg->time_limit;
 	s->viol.out = cfg->report ? cfg->report : stderr;
-	s->cpus = aligned_alloc(64, sizeof(*s->cpus) * s->nr_cpus);
-	memset(s->cpus, 0, sizeof(*s->cpus) * s->nr_cpus);
+	s->cpus = xaligned_zalloc(64, sizeof(*s->cpus) * s->nr_cpus);
 	heap_init(&s->heap, 2 * s->nr_cpus + 16);
-	if (linetab_init(&s->lines, s->nr_cpus) || phys_init(&s->phys, frames)) {
-		snprintf(err, errlen, "out of memory for %d cpus", s->nr_cpus);
+	linetab_init(&s->lines, s->nr_cpus);
+	if (machine_init(s, cfg, err, errlen)) {
 		sim_destroy(s);
 		return NULL;
 	}
@@ -140,17 +186,17 @@ struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen)
 			return NULL;
 		}
 	}
-	s->vms = calloc(s->nr_vms ? s->nr_vms : 1, sizeof(*s->vms));
+	s->vms = xcalloc(s->nr_vms ? s->nr_vms : 1, sizeof(*s->vms));
 	for (i = 0; i < s->nr_cpus; i++)
 		s->cpus[i].pcpu = -1;
 	if (!s->nr_vms) {
 		s->vms[0] = (struct sim_vm){ .first = 0, .nr = s->nr_cpus };
 	} else {
 		for (i = 0; i < s->nr_vms; i++)
-			s->vms[i] = (struct sim_vm){ .first = i * cfg->vcpus,
-						     .nr = cfg->vcpus, .virt = true };
+			s->vms[i] = (struct sim_vm){ .first = i * t->cpus,
+						     .nr = t->cpus, .virt = true };
 		for (i = 0; i < s->nr_cpus; i++)
-			s->cpus[i].vm = i / cfg->vcpus;
+			s->cpus[i].vm = i / t->cpus;
 		if (host_init(s, cfg, err, errlen)) {
 			sim_destroy(s);
 			return NULL;
@@ -166,7 +212,7 @@ struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen)
 		c->irq_on = true;
 		c->state = CPU_RUNNABLE;
 		c->rng = s->seed * 0x100000001b3ULL + i;
-		splitmix64(&c->rng);
+		rng_next(&c->rng);
 		c->next_spec = s->cost.spec_interval ?
 			s->cost.spec_interval + sim_random(c) % s->cost.spec_interval :
 			PS_NEVER;
@@ -183,8 +229,8 @@ void sim_destroy(struct sim *s)
 		return;
 	for (i = 0; i < s->nr_cpus; i++) {
 		coro_destroy(&s->cpus[i].co);
-		free(s->cpus[i].tlb);
-		free(s->cpus[i].tlb_hand);
+		free(s->cpus[i].hw.tlb.e);
+		free(s->cpus[i].hw.tlb.hand);
 	}
 	while ((e = s->free_events)) {
 		s->free_events = e->next_free;
@@ -200,7 +246,11 @@ void sim_destroy(struct sim *s)
 	free(s->vms);
 	heap_free(&s->heap);
 	linetab_free(&s->lines);
-	phys_free_all(&s->phys);
+	if (s->hw_cpus)
+		hw_machine_fini(&s->hw);
+	if (s->ram)
+		munmap(s->ram, s->nr_frames << PAGE_SHIFT);
+	free(s->hw_cpus);
 	free(s->cpus);
 	free(s);
 }
@@ -252,6 +302,7 @@ static void dispatch_from(struct sim *s, struct coro *from, struct hnode *n,
 			if (n)
 				heap_push(&s->heap, n, key);
 			s->cur = NULL;
+			s->hw.running = -1;
 			if (from != &s->caller)
 				coro_transfer(from, &s->caller);
 			return;
@@ -286,6 +337,7 @@ static void dispatch_from(struct sim *s, struct coro *from, struct hnode *n,
 			c->clock = key;
 		c->state = CPU_RUNNING;
 		s->cur = c;
+		s->hw.running = c->id;
 		if (&c->co != from)
 			coro_transfer(from, &c->co);
 		return;
@@ -357,16 +409,6 @@ void sim_wake(struct sim_cpu *c, ps_t when)
 
 /* ---- IPIs and interrupts ----------------------------------------------- */
 
-static ps_t ipi_latency(const struct sim *s, const struct sim_cpu *a,
-			const struct sim_cpu *b)
-{
-	if (a->core == b->core)
-		return s->cost.ipi_smt;
-	if (a->socket == b->socket)
-		return s->cost.ipi_socket;
-	return s->cost.ipi_remote;
-}
-
 struct event *event_new(struct sim *s)
 {
 	struct event *e = s->free_events;
@@ -374,7 +416,7 @@ struct event *event_new(struct sim *s)
 	if (e)
 		s->free_events = e->next_free;
 	else
-		e = calloc(1, sizeof(*e));
+		e = xcalloc(1, sizeof(*e));
 	e->hn.kind = HN_EVENT;
 	e->hn.pos = HEAP_NONE;
 	return e;
@@ -424,26 +466,20 @@ static void process_event(struct sim *s, struct event *e, ps_t now)
 	event_free(s, e);
 }
 
-static const char *const vector_name[NR_VECTORS] = {
-	[VEC_CALL_FUNCTION] = "irq:call_function",
-	[VEC_RESCHEDULE] = "irq:reschedule",
-	[VEC_HV_FLUSH] = "irq:hv_flush",
-};
-
 void sim_take_irqs(struct sim_cpu *c)
 {
 	struct sim *s = c->sim;
 
-	bool was_user = c->in_user;
+	bool was_user = c->hw.in_user;
 
 	while (c->pending && c->irq_on) {
 		enum irq_vector v = __builtin_ctz(c->pending);
 
 		c->pending &= ~(1u << v);
 		c->irq_on = false;
-		c->in_user = false;
+		c->hw.in_user = false;
 		if (s->trace) {
-			trace_begin(s->trace, c->id, c->clock, vector_name[v]);
+			trace_begin(s->trace, c->id, c->clock, hw_vector_names[v]);
 			trace_flow(s->trace, c->id, c->clock, c->flow[v], false);
 		}
 		/* a vCPU's interrupt is injected on entry (or posted) */
@@ -455,7 +491,7 @@ void sim_take_irqs(struct sim_cpu *c)
 			trace_end(s->trace, c->id, c->clock);
 		c->irq_on = true;
 	}
-	c->in_user = was_user;
+	c->hw.in_user = was_user;
 }
 
 /* ---- the life of a CPU and of a run ------------------------------------ */
@@ -532,12 +568,40 @@ void sim_abort(struct sim *s, const char *fmt, ...)
 		sim_block(s->cur, CPU_IDLE, PS_NEVER);	/* never returns */
 }
 
-void sim_stats(const struct sim *s, u64 out[NR_STATS])
+void sim_finish(struct sim *s, struct sim_result *r)
 {
-	int i, k;
+	int nr = s->nr_vms ? s->nr_vms : 1, v, i, k;
+	char err[256];
 
-	memset(out, 0, sizeof(u64) * NR_STATS);
-	for (i = 0; i < s->nr_cpus; i++)
-		for (k = 0; k < NR_STATS; k++)
-			out[k] += s->cpus[i].stats[k];
+	memset(r, 0, sizeof(*r));
+	r->end = s->end;
+	snprintf(r->message, sizeof(r->message), "%s", s->abort_msg);
+	r->violations = s->viol.count;
+	r->ops = s->ops;
+	r->end_ns = s->end_time / 1000;
+	r->nr_vms = nr;
+	r->vm = xcalloc(nr, sizeof(*r->vm));
+	for (v = 0; v < nr; v++) {
+		const struct sim_vm *vm = &s->vms[v];
+
+		for (i = vm->first; i < vm->first + vm->nr; i++) {
+			for (k = 0; k < NR_STATS; k++)
+				r->vm[v].stats[k] += s->cpus[i].stats[k];
+			r->vm[v].steal_ns += s->cpus[i].steal / 1000;
+		}
+	}
+	if (s->trace) {
+		struct trace *t = s->trace;
+
+		s->trace = NULL;
+		if (trace_close(t, err, sizeof(err)))
+			snprintf(r->trace_error, sizeof(r->trace_error), "%s", err);
+	}
+	sim_destroy(s);
+}
+
+void sim_result_free(struct sim_result *r)
+{
+	free(r->vm);
+	r->vm = NULL;
 }

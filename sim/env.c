@@ -2,13 +2,22 @@
 /*
  * env.c - the env interface on the simulator.  Each operation synchronises
  * (sim_sync), applies its effect at the CPU's clock, then charges its cost.
+ *
+ * Where a shared access goes: simulated RAM and kernel memory take part in
+ * coherence (mem.c), keyed by address.  The running CPU's own C stack is
+ * private to it: an env access there (a handler reading the copy of a
+ * message it made on its stack) costs an L1 hit and leaves no trace in the
+ * directory, because where the compiler put it must not change the result.
+ * Another CPU's stack is never shared: objects CPUs share live in kernel
+ * memory (kzalloc), and touching one on a foreign stack is an engine bug.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "bug.h"
+#include "hw/hcall.h"
+#include "sim/internal.h"
 #include "sim/trace.h"
-#include "hypercall.h"
 
 static struct sim *S;		/* the simulation this process is running */
 
@@ -39,26 +48,32 @@ static inline void mem_write(volatile void *p, u64 v, int size)
 	}
 }
 
-static u64 sim_load(const volatile void *p, int size)
+/* What an access to a costs, and what it must be checked against. */
+static inline ps_t access_cost(struct sim_cpu *c, uintptr_t a, bool write, bool rmw)
+{
+	if (unlikely(hw_in_ram(&S->hw, a)))
+		hw_check_direct_map(&S->hw, a, write);
+	else if (unlikely(on_stack_of(c, a)))
+		return S->cost.l1 + (rmw ? S->cost.atomic : 0);
+	return write ? coh_store(c, a, rmw) : coh_load(c, a);
+}
+
+static u64 simenv_load(const volatile void *p, int size)
 {
 	struct sim_cpu *c = cur();
 
 	sim_sync(c);
-	if (unlikely(phys_contains(&S->phys, (uintptr_t)p)))
-		phys_check_access(c, (uintptr_t)p, false);
-	sim_charge(c, coh_load(c, (uintptr_t)p));
+	sim_charge(c, access_cost(c, (uintptr_t)p, false, false));
 	return mem_read(p, size);
 }
 
-static void sim_store(volatile void *p, u64 v, int size)
+static void simenv_store(volatile void *p, u64 v, int size)
 {
 	struct sim_cpu *c = cur();
 
 	sim_sync(c);
-	if (unlikely(phys_contains(&S->phys, (uintptr_t)p)))
-		phys_check_access(c, (uintptr_t)p, true);
 	mem_write(p, v, size);
-	sim_charge(c, coh_store(c, (uintptr_t)p, false));
+	sim_charge(c, access_cost(c, (uintptr_t)p, true, false));
 }
 
 static u64 rmw_apply(enum rmw_op op, u64 old, u64 v, u64 cmp, bool *write)
@@ -76,7 +91,7 @@ static u64 rmw_apply(enum rmw_op op, u64 old, u64 v, u64 cmp, bool *write)
 	return old;
 }
 
-static u64 sim_rmw(volatile void *p, enum rmw_op op, u64 v, u64 cmp, int size)
+static u64 simenv_rmw(volatile void *p, enum rmw_op op, u64 v, u64 cmp, int size)
 {
 	struct sim_cpu *c = cur();
 	u64 mask = size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
@@ -84,17 +99,15 @@ static u64 sim_rmw(volatile void *p, enum rmw_op op, u64 v, u64 cmp, int size)
 	bool write;
 
 	sim_sync(c);
-	if (unlikely(phys_contains(&S->phys, (uintptr_t)p)))
-		phys_check_access(c, (uintptr_t)p, true);
 	old = mem_read(p, size);
 	new = rmw_apply(op, old, v, cmp & mask, &write) & mask;
 	/* A locked op takes the line exclusive even when cmpxchg fails. */
 	mem_write(p, new, size);
-	sim_charge(c, coh_store(c, (uintptr_t)p, true));
+	sim_charge(c, access_cost(c, (uintptr_t)p, true, true));
 	return old;
 }
 
-static void sim_fence(enum fence_kind k)
+static void simenv_fence(enum fence_kind k)
 {
 	struct sim_cpu *c = cur();
 
@@ -105,7 +118,7 @@ static void sim_fence(enum fence_kind k)
 	sim_charge(c, S->cost.mfence);
 }
 
-static void sim_relax(void)
+static void simenv_relax(void)
 {
 	struct sim_cpu *c = cur();
 
@@ -118,7 +131,7 @@ static void sim_relax(void)
  * line until a store to it, an interrupt (if IF=1) or the timeout.  The time
  * it spent counts as spinning; the re-read that follows pays the transfer.
  */
-static bool sim_spin_wait(const volatile void *p, u64 old, int size, u64 timeout_ns)
+static bool simenv_spin_wait(const volatile void *p, u64 old, int size, u64 timeout_ns)
 {
 	struct sim_cpu *c = cur();
 	ps_t deadline = timeout_ns ? c->clock + ns_to_ps(timeout_ns) : PS_NEVER;
@@ -128,6 +141,8 @@ static bool sim_spin_wait(const volatile void *p, u64 old, int size, u64 timeout
 		sim_charge(c, S->cost.pause);
 		return true;
 	}
+	/* nobody else can store to a CPU's own stack: it would wait forever */
+	BUG_ON(on_stack_of(c, (uintptr_t)p));
 	c->woke_by_store = false;
 	coh_wait_add(c, (uintptr_t)p);
 	sim_block(c, CPU_WAIT, deadline);
@@ -141,7 +156,7 @@ static bool sim_spin_wait(const volatile void *p, u64 old, int size, u64 timeout
 	return true;
 }
 
-static unsigned long sim_irq_save(void)
+static unsigned long simenv_irq_save(void)
 {
 	struct sim_cpu *c = cur();
 	unsigned long f;
@@ -155,7 +170,7 @@ static unsigned long sim_irq_save(void)
 	return f;
 }
 
-static void sim_irq_restore(unsigned long flags)
+static void simenv_irq_restore(unsigned long flags)
 {
 	struct sim_cpu *c = cur();
 
@@ -164,22 +179,20 @@ static void sim_irq_restore(unsigned long flags)
 	sim_sync(c);		/* take what became deliverable */
 }
 
-static bool sim_irqs_disabled(void) { return !cur()->irq_on; }
-
 /* Each CPU has its own IDT: handlers are installed by the CPU itself. */
-static void sim_irq_register(enum irq_vector v, void (*fn)(enum irq_vector))
+static void simenv_irq_register(enum irq_vector v, void (*fn)(enum irq_vector))
 {
 	cur()->hooks.irq[v] = fn;
 }
 
-static void sim_fault_register(int (*fn)(u64 va, bool write))
+static void simenv_fault_register(int (*fn)(u64 va, bool write))
 {
 	cur()->hooks.fault = fn;
 }
 
 /* Guests number their vCPUs from 0; so does bare metal. */
-static int sim_cpu_id(void) { return cur()->local; }
-static int sim_nr_cpus(void) { return S->vms[cur()->vm].nr; }
+static int simenv_cpu(void) { return cur()->local; }
+static int simenv_nr_cpus(void) { return S->vms[cur()->vm].nr; }
 
 static int global_id(const struct sim_cpu *c, int local)
 {
@@ -191,11 +204,11 @@ static ps_t icr_write_cost(const struct sim_cpu *c)
 {
 	return is_vcpu(c) ? S->cost.vmexit_ipi : S->cost.ipi_send;
 }
-static void *sim_kernel(void) { return cur()->kernel; }
-static u64 sim_clock_ns(void) { return cur()->clock / 1000; }
-static u64 sim_env_random(void) { return sim_random(cur()); }
+static void *simenv_kernel(void) { return cur()->kernel; }
+static u64 simenv_clock_ns(void) { return cur()->clock / 1000; }
+static u64 simenv_random(void) { return sim_random(cur()); }
 
-static void sim_send_ipi_one(int cpu, enum irq_vector v)
+static void simenv_send_ipi(int cpu, enum irq_vector v)
 {
 	struct sim_cpu *c = cur();
 
@@ -205,7 +218,7 @@ static void sim_send_ipi_one(int cpu, enum irq_vector v)
 }
 
 /* x2APIC in physical destination mode: one ICR write per destination. */
-static void sim_send_ipi_mask(const void *mask, enum irq_vector v)
+static void simenv_send_ipi_mask(const void *mask, enum irq_vector v)
 {
 	const struct cpumask *m = mask;
 	struct sim_cpu *c = cur();
@@ -225,54 +238,41 @@ static void sim_send_ipi_mask(const void *mask, enum irq_vector v)
  * cycles after it starts: charge the cost, let everything earlier happen,
  * then invalidate.
  */
-static void sim_flush_tlb_one(u64 va)
+static void simenv_flush_tlb_one(u64 va)
 {
 	struct sim_cpu *c = cur();
 
 	sim_sync(c);
 	sim_charge(c, S->cost.invlpg);
 	sim_sync(c);
-	tlb_flush_va(c, va);
+	hw_invlpg(&S->hw, &c->hw, va);
 }
 
-static void sim_load_cr3(u64 pgd_pfn, u16 pcid, bool noflush)
+static void simenv_load_cr3(u64 pgd_pfn, u16 pcid, bool noflush)
 {
 	struct sim_cpu *c = cur();
 
 	sim_sync(c);
 	sim_charge(c, noflush ? S->cost.cr3_noflush : S->cost.flush_full);
 	sim_sync(c);
-	c->cr3 = pgd_pfn;
-	c->pcid = pcid % NR_PCIDS;
-	if (!noflush)
-		tlb_flush_pcid(c, c->pcid);
+	hw_load_cr3(&S->hw, &c->hw, pgd_pfn, pcid, noflush);
 }
 
-static void sim_flush_tlb_local(void)
+static void simenv_flush_tlb_local(void)
 {
 	struct sim_cpu *c = cur();
 
 	sim_sync(c);
 	sim_charge(c, S->cost.flush_full);
 	sim_sync(c);
-	tlb_flush_pcid(c, c->pcid);
+	hw_flush_pcid(&S->hw, &c->hw, c->hw.pcid);
 }
 
-static void sim_flush_tlb_all(void)
+static int simenv_user_access(u64 va, u64 *val, bool write)
 {
 	struct sim_cpu *c = cur();
 
-	sim_sync(c);
-	sim_charge(c, S->cost.flush_full);
-	sim_sync(c);
-	tlb_flush_everything(c);
-}
-
-static int sim_user_access(u64 va, u64 *val, bool write)
-{
-	struct sim_cpu *c = cur();
-
-	c->in_user = true;
+	c->hw.in_user = true;
 	return tlb_user_access(c, va, val, write);
 }
 
@@ -290,23 +290,23 @@ static void busy_until(struct sim_cpu *c, u64 ns, enum cpu_state st)
 	}
 }
 
-static void sim_compute(u64 ns)
+static void simenv_compute(u64 ns)
 {
 	struct sim_cpu *c = cur();
 
-	c->in_user = true;
+	c->hw.in_user = true;
 	busy_until(c, ns, CPU_COMPUTE);
 }
 
-static void sim_halt(u64 ns)
+static void simenv_halt(u64 ns)
 {
 	struct sim_cpu *c = cur();
 
-	c->in_user = false;
+	c->hw.in_user = false;
 	busy_until(c, ns, CPU_HALT);
 }
 
-static void sim_kernel_work(u64 ns)
+static void simenv_kernel_work(u64 ns)
 {
 	struct sim_cpu *c = cur();
 
@@ -314,61 +314,49 @@ static void sim_kernel_work(u64 ns)
 	sim_charge(c, ns_to_ps(ns));
 }
 
-static void sim_syscall(void)
+static void simenv_syscall(void)
 {
 	struct sim_cpu *c = cur();
 
-	c->in_user = false;
+	c->hw.in_user = false;
 	sim_sync(c);
 	sim_charge(c, S->cost.syscall);
 }
 
-static void sim_idle(void)
-{
-	struct sim_cpu *c = cur();
-
-	sim_sync(c);
-	c->irq_on = true;
-	if (!c->pending)
-		sim_block(c, CPU_IDLE, PS_NEVER);
-	c->ops++;
-	sim_sync(c);
-}
-
-static u64 sim_page_alloc(void)
+static u64 simenv_page_alloc(void)
 {
 	struct sim_cpu *c = cur();
 
 	sim_sync(c);
 	sim_charge(c, S->cost.l1);
-	return phys_alloc(S);
+	return hw_frame_alloc(&S->hw);
 }
 
-static void sim_page_free(u64 pfn)
+static void simenv_page_free(u64 pfn)
 {
 	struct sim_cpu *c = cur();
 
 	sim_sync(c);
 	sim_charge(c, S->cost.l1);
-	phys_release(S, pfn);
+	hw_frame_free(&S->hw, pfn);
 }
 
-static void *sim_phys_to_virt(u64 pfn)
+static void *simenv_phys_to_virt(u64 pfn)
 {
-	return S->phys.ram + (pfn << PAGE_SHIFT);
+	return S->ram + (pfn << PAGE_SHIFT);
 }
 
-static int sim_pv_steal_time(u8 *preempted)
+static int simenv_pv_steal_time(u8 *preempted)
 {
 	struct sim_cpu *c = cur();
 
 	if (!is_vcpu(c))
 		return -1;
-	c->st_preempted = preempted;
+	c->hw.steal = preempted;
 	return 0;
 }
 
-static int sim_hypercall_flush(int nr, const void *input)
+static int simenv_hypercall_flush(int nr, const void *input)
 {
 	struct sim_cpu *c = cur();
 	struct cpumask targets;
@@ -378,32 +366,32 @@ static int sim_hypercall_flush(int nr, const void *input)
 		return -1;
 	sim_sync(c);
 	sim_charge(c, S->cost.hypercall);
-	if (hypercall_flush_targets(nr, input, &targets, &all))
+	if (hw_hypercall_targets(nr, input, &targets, &all))
 		return -1;
 	host_flush_vcpus(c, &targets, all);
 	return 0;
 }
 
-static bool sim_irqs_on_since(int cpu, u64 since_ns)
+static bool simenv_irqs_on_since(int cpu, u64 since_ns)
 {
 	const struct sim_cpu *o = &S->cpus[global_id(cur(), cpu)];
 
 	return o->irq_on || o->irq_off_since > ns_to_ps(since_ns);
 }
 
-static void sim_stat(enum env_stat st, u64 n)
+static void simenv_stat(enum env_stat st, u64 n)
 {
 	cur()->stats[st] += n;
 }
 
-static void sim_flush_done(u64 pgd_pfn, u64 start, u64 end, u64 began_ns)
+static void simenv_flush_done(u64 pgd_pfn, u64 start, u64 end, u64 began_ns)
 {
 	/* recorded at this CPU's clock, so everything before must have run */
 	sim_order(cur());
-	tlb_flush_record(S, pgd_pfn, start, end, ns_to_ps(began_ns));
+	hw_flush_done(&S->hw, pgd_pfn, start, end, ns_to_ps(began_ns));
 }
 
-static void sim_trace_begin(const char *what)
+static void simenv_trace_begin(const char *what)
 {
 	struct sim_cpu *c = cur();
 
@@ -411,7 +399,7 @@ static void sim_trace_begin(const char *what)
 		trace_begin(S->trace, c->id, c->clock, what);
 }
 
-static void sim_trace_end(void)
+static void simenv_trace_end(void)
 {
 	struct sim_cpu *c = cur();
 
@@ -419,67 +407,18 @@ static void sim_trace_end(void)
 		trace_end(S->trace, c->id, c->clock);
 }
 
-static void sim_report(const char *what)
+static void simenv_report(const char *what)
 {
 	sim_violation(cur(), "%s", what);
 }
 
-static void sim_panic(const char *what)
+static void simenv_panic(const char *what)
 {
 	sim_violation(cur(), "%s", what);
 	sim_abort(S, "%s", what);
 }
 
-static u64 sim_param(const char *key)
-{
-	const u64 *v = profile_field(&S->prof, key);
-
-	return v ? *v : 0;
-}
-
-const struct env_ops sim_env_ops = {
-	.load = sim_load,
-	.store = sim_store,
-	.rmw = sim_rmw,
-	.fence = sim_fence,
-	.relax = sim_relax,
-	.spin_wait = sim_spin_wait,
-	.irq_save = sim_irq_save,
-	.irq_restore = sim_irq_restore,
-	.irqs_disabled = sim_irqs_disabled,
-	.irq_register = sim_irq_register,
-	.cpu = sim_cpu_id,
-	.nr_cpus = sim_nr_cpus,
-	.kernel = sim_kernel,
-	.clock_ns = sim_clock_ns,
-	.random = sim_env_random,
-	.send_ipi = sim_send_ipi_one,
-	.send_ipi_mask = sim_send_ipi_mask,
-	.flush_tlb_one = sim_flush_tlb_one,
-	.load_cr3 = sim_load_cr3,
-	.flush_tlb_local = sim_flush_tlb_local,
-	.flush_tlb_all = sim_flush_tlb_all,
-	.user_access = sim_user_access,
-	.fault_register = sim_fault_register,
-	.compute = sim_compute,
-	.halt = sim_halt,
-	.kernel_work = sim_kernel_work,
-	.syscall = sim_syscall,
-	.idle = sim_idle,
-	.page_alloc = sim_page_alloc,
-	.page_free = sim_page_free,
-	.phys_to_virt = sim_phys_to_virt,
-	.pv_steal_time = sim_pv_steal_time,
-	.hypercall_flush = sim_hypercall_flush,
-	.irqs_on_since = sim_irqs_on_since,
-	.stat = sim_stat,
-	.flush_done = sim_flush_done,
-	.trace_begin = sim_trace_begin,
-	.trace_end = sim_trace_end,
-	.report = sim_report,
-	.panic = sim_panic,
-	.param = sim_param,
-};
+const struct env_ops sim_env_ops = ENV_OPS_INITIALIZER(simenv_);
 
 void sim_env_bind(struct sim *s)
 {

@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "sim/sim.h"
+#include "sim/internal.h"
 
 void heap_init(struct heap *h, u32 cap)
 {

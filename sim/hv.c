@@ -23,35 +23,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "bug.h"
+#include "lib/rng.h"
+#include "sim/internal.h"
 #include "sim/trace.h"
 
-#define ST_PREEMPTED	0x01	/* KVM_VCPU_PREEMPTED */
-#define ST_FLUSH_TLB	0x02	/* KVM_VCPU_FLUSH_TLB */
+/* vCPU j of every VM runs on host CPU j mod P. */
+static int pinned_pcpu(const struct sim_topology *t, int cpu)
+{
+	return (cpu % t->cpus) % t->pcpus;
+}
 
 int host_init(struct sim *s, const struct sim_config *cfg, char *err, size_t errlen)
 {
+	const struct sim_topology *t = &cfg->topo;
 	struct host *h = &s->host;
 	int i;
 
-	if (cfg->pcpus < 1 || cfg->pcpus > NR_CPUS_MAX) {
-		snprintf(err, errlen, "pcpus %d out of range 1..%d", cfg->pcpus,
+	if (t->pcpus < 1 || t->pcpus > NR_CPUS_MAX) {
+		snprintf(err, errlen, "pcpus %d out of range 1..%d", t->pcpus,
 			 NR_CPUS_MAX);
 		return -1;
 	}
-	h->nr_pcpus = cfg->pcpus;
-	h->mutant = cfg->host_mutant;
-	h->pcpus = calloc(h->nr_pcpus, sizeof(*h->pcpus));
+	h->nr_pcpus = t->pcpus;
+	h->pcpus = xcalloc(h->nr_pcpus, sizeof(*h->pcpus));
+	/* queue sizes from the pinning rule itself, so they cannot disagree */
+	for (i = 0; i < s->nr_cpus; i++)
+		h->pcpus[pinned_pcpu(t, i)].nq++;
 	for (i = 0; i < h->nr_pcpus; i++) {
 		struct pcpu *p = &h->pcpus[i];
 		p->id = i;
 		p->cur = -1;
-		p->queue = calloc(s->nr_vms * cfg->vcpus / h->nr_pcpus + 2, sizeof(int));
+		p->queue = xcalloc(p->nq ? p->nq : 1, sizeof(int));
+		p->nq = 0;
 		p->rng = cfg->seed * 0x9e3779b97f4a7c15ULL + i + 1;
 		sim_place(&s->prof, h->nr_pcpus, i, &p->socket, &p->core);
 	}
 	for (i = 0; i < s->nr_cpus; i++) {
-		struct pcpu *p = &h->pcpus[(i % cfg->vcpus) % h->nr_pcpus];
+		struct pcpu *p = &h->pcpus[pinned_pcpu(t, i)];
 		s->cpus[i].pcpu = p->id;
 		p->queue[p->nq++] = i;
 	}
@@ -66,32 +75,6 @@ void host_free(struct sim *s)
 		free(s->host.pcpus[i].queue);
 	free(s->host.pcpus);
 	s->host.pcpus = NULL;
-}
-
-/*
- * A vCPU that is not running and whose TLB the host will flush before it
- * runs again (as a correct host does for FLUSH_TLB) holds nothing it can use
- * now: the eager checks pass over it.  If the host then fails to flush, the
- * vCPU's next use of a stale entry is what gets reported.
- */
-bool host_flushes_before_running(const struct sim_cpu *c)
-{
-	if (!is_vcpu(c) || !(c->frozen || c->halted))
-		return false;
-	return c->host_flush ||
-	       (c->st_preempted && (*c->st_preempted & ST_FLUSH_TLB));
-}
-
-/* The host writes guest memory: the line leaves every guest cache. */
-static void host_write_byte(struct sim *s, u8 *p, u8 v)
-{
-	u64 *sh;
-	struct line *l = line_get(s, (uintptr_t)p >> 6, &sh);
-
-	*p = v;
-	l->owner = -1;
-	l->sockets = 0;
-	memset(sh, 0, s->lines.words_per_line * sizeof(u64));
 }
 
 static void post(struct sim *s, enum event_type type, int dst, ps_t when, u64 arg)
@@ -141,15 +124,9 @@ static struct sim_cpu *pick_next(struct sim *s, struct pcpu *p)
 	return NULL;
 }
 
-/* kvm_steal_time_set_preempted: never over a byte that already says so. */
 static void report_preempted(struct sim *s, struct sim_cpu *c)
 {
-	if (!c->st_preempted)
-		return;
-	if (c->mid_insn && s->host.mutant != HOST_PREEMPT_MID_INSN)
-		return;
-	if (!(*c->st_preempted & ST_PREEMPTED))
-		host_write_byte(s, c->st_preempted, ST_PREEMPTED);
+	hw_kvm_set_preempted(&s->hw, &c->hw, c->mid_insn);
 }
 
 /*
@@ -168,6 +145,7 @@ static void vcpu_stop(struct sim *s, struct sim_cpu *c, ps_t t, bool report)
 		c->frozen_in_heap = false;
 	}
 	c->frozen = true;
+	vcpu_sync_descheduled(c);
 	c->frozen_at = t;
 	if (s->trace)
 		trace_instant(s->trace, c->id, t, report ? "descheduled" : "host work");
@@ -179,25 +157,14 @@ static void vcpu_stop(struct sim *s, struct sim_cpu *c, ps_t t, bool report)
 static ps_t vcpu_entry_work(struct sim *s, struct sim_cpu *c, ps_t t)
 {
 	ps_t ready = t + s->cost.vmexit;
-	bool flush = c->host_flush;
+	bool late_clear, flush = hw_kvm_entry(&s->hw, &c->hw, &late_clear);
 
-	c->host_flush = false;
-	if (c->st_preempted) {
-		u8 old = *c->st_preempted;
-
-		if (s->host.mutant == HOST_LOST_FLUSH) {
-			/* BUG: works on a copy and writes it back later,
-			 * erasing a FLUSH_TLB a guest sets in between */
-			post(s, EV_ST_WRITEBACK, c->id, t + s->cost.steal_update, 0);
-		} else {
-			host_write_byte(s, c->st_preempted, 0);	/* xchg */
-		}
-		if (old & ST_FLUSH_TLB)
-			flush = true;
+	if (late_clear)		/* the copy is written back a little later */
+		post(s, EV_ST_WRITEBACK, c->id, t + s->cost.steal_update, 0);
+	if (c->hw.steal)
 		ready += s->cost.steal_update;
-	}
 	if (flush) {
-		tlb_flush_everything(c);
+		hw_flush_everything(&s->hw, &c->hw);
 		ready += s->cost.flush_full;
 	}
 	return ready;
@@ -210,6 +177,7 @@ static void vcpu_thaw(struct sim *s, struct sim_cpu *c, ps_t t)
 
 	c->steal += ready - c->frozen_at;
 	c->frozen = false;
+	vcpu_sync_descheduled(c);
 	if (s->trace)
 		trace_instant(s->trace, c->id, ready, "scheduled");
 	if (c->frozen_in_heap) {
@@ -235,11 +203,7 @@ static void switch_to(struct sim *s, struct pcpu *p, struct sim_cpu *next, ps_t 
 
 static u64 pcpu_random(struct pcpu *p)
 {
-	u64 z = (p->rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return rng_next(&p->rng);
 }
 
 /* Next host interference on p: uniformly within [0.5, 1.5] x the mean. */
@@ -280,6 +244,7 @@ void host_vcpu_halt(struct sim_cpu *c)
 	struct sim_cpu *next;
 
 	c->halted = true;
+	vcpu_sync_descheduled(c);
 	p->cur = -1;
 	next = pick_next(s, p);
 	if (next)
@@ -295,6 +260,7 @@ void host_vcpu_wake(struct sim_cpu *c, ps_t t)
 	struct pcpu *p = &s->host.pcpus[c->pcpu];
 
 	c->halted = false;
+	vcpu_sync_descheduled(c);
 	c->state = CPU_RUNNABLE;
 	if (p->cur < 0) {
 		p->cur = c->id;
@@ -307,6 +273,7 @@ void host_vcpu_wake(struct sim_cpu *c, ps_t t)
 	}
 	/* runnable but not running; not "preempted": it was not running */
 	c->frozen = true;
+	vcpu_sync_descheduled(c);
 	c->frozen_at = t;
 	c->frozen_in_heap = true;
 	c->frozen_key = t;
@@ -362,16 +329,16 @@ void host_event(struct sim *s, struct event *e, ps_t now)
 		break;
 	case EV_HOST_FLUSH:
 		if (c->frozen || c->halted) {
-			c->host_flush = true;
+			c->hw.host_flush = true;
 		} else {
-			tlb_flush_everything(c);
+			hw_flush_everything(&s->hw, &c->hw);
 			if (c->hn.pos != HEAP_NONE)	/* the kick's exit */
 				heap_update(&s->heap, &c->hn,
 					    s->heap.a[c->hn.pos].key + s->cost.vmexit);
 		}
 		break;
 	case EV_ST_WRITEBACK:
-		host_write_byte(s, c->st_preempted, 0);
+		hw_kvm_late_clear(&s->hw, &c->hw);
 		break;
 	case EV_NOISE:
 		p = &s->host.pcpus[e->dst];
@@ -427,11 +394,10 @@ void host_flush_vcpus(struct sim_cpu *c, const struct cpumask *mask, bool all)
 		if (t == c || (!all && !__cpumask_test_cpu(i, mask)))
 			continue;
 		if (t->frozen || t->halted) {
-			t->host_flush = true;
+			t->hw.host_flush = true;
 			continue;
 		}
-		lat = t->core == c->core ? s->cost.ipi_smt :
-		      t->socket == c->socket ? s->cost.ipi_socket : s->cost.ipi_remote;
+		lat = ipi_latency(s, c, t);
 		post(s, EV_HOST_FLUSH, t->id, c->clock + lat, 0);
 		if (c->clock + lat + s->cost.vmexit > done)
 			done = c->clock + lat + s->cost.vmexit;

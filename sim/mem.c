@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mem.c - cache-line coherence and simulated physical memory.
+ * mem.c - cache-line coherence.
  *
  * Coherence is an MSI-like directory over 64-byte lines keyed by address:
  * each line has at most one owner (modified) or a set of sharers.  A load
@@ -12,12 +12,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
-#include "sim/sim.h"
+#include "bug.h"
+#include "sim/internal.h"
 
 #define LINE_SHIFT 6
-#define PHYS_QUARANTINE 1024	/* frees before a frame is reused */
 
 static inline u32 line_hash(u64 tag, u32 cap)
 {
@@ -29,9 +28,9 @@ int linetab_init(struct linetab *t, int nr_cpus)
 	t->cap = 1 << 12;
 	t->used = 0;
 	t->words_per_line = (nr_cpus + 63) / 64;
-	t->slots = calloc(t->cap, sizeof(*t->slots));
-	t->sharers = calloc((size_t)t->cap * t->words_per_line, sizeof(u64));
-	return !t->slots || !t->sharers;
+	t->slots = xcalloc(t->cap, sizeof(*t->slots));
+	t->sharers = xcalloc((size_t)t->cap * t->words_per_line, sizeof(u64));
+	return 0;
 }
 
 void linetab_free(struct linetab *t)
@@ -49,8 +48,8 @@ static void linetab_grow(struct linetab *t)
 	};
 	u32 i, w = t->words_per_line;
 
-	n.slots = calloc(n.cap, sizeof(*n.slots));
-	n.sharers = calloc((size_t)n.cap * w, sizeof(u64));
+	n.slots = xcalloc(n.cap, sizeof(*n.slots));
+	n.sharers = xcalloc((size_t)n.cap * w, sizeof(u64));
 	for (i = 0; i < t->cap; i++) {
 		u32 j;
 		if (!t->slots[i].tag)
@@ -92,16 +91,6 @@ struct line *line_get(struct sim *s, u64 tag, u64 **sharers)
 
 static inline bool bit_test(const u64 *b, int i) { return b[i / 64] >> (i % 64) & 1; }
 static inline void bit_set(u64 *b, int i) { b[i / 64] |= 1ULL << (i % 64); }
-
-static ps_t transfer_cost(const struct sim *s, const struct sim_cpu *from,
-			  const struct sim_cpu *to)
-{
-	if (from->core == to->core)
-		return s->cost.smt;
-	if (from->socket == to->socket)
-		return s->cost.socket;
-	return s->cost.remote;
-}
 
 /* Start a transfer no earlier than a pending ownership change completes. */
 static inline ps_t queued(struct line *l, ps_t now, ps_t lat, bool exclusive,
@@ -210,114 +199,6 @@ void coh_wait_del(struct sim_cpu *c)
 		s->cpus[c->wait_next - 1].wait_prev = c->wait_prev;
 	c->wait_next = c->wait_prev = 0;
 	c->wait_line = 0;
-}
-
-/* ---- physical memory --------------------------------------------------- */
-
-int phys_init(struct phys *p, u64 nr_frames)
-{
-	u64 i;
-
-	p->nr_frames = nr_frames;
-	p->ram = mmap(NULL, nr_frames << PAGE_SHIFT, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p->ram == MAP_FAILED) {
-		p->ram = NULL;
-		return -1;
-	}
-	p->gen = calloc(nr_frames, sizeof(*p->gen));
-	p->state = calloc(nr_frames, 1);
-	p->walked = calloc(nr_frames, 1);
-	p->was_table = calloc(nr_frames, 1);
-	p->free = malloc(nr_frames * sizeof(*p->free));
-	p->quarantine = malloc(PHYS_QUARANTINE * sizeof(*p->quarantine));
-	p->q_head = p->q_len = 0;
-	/* pfn 0 is never handed out: 0 means "no page" to the kernel */
-	p->nr_free = 0;
-	for (i = nr_frames - 1; i >= 1; i--)
-		p->free[p->nr_free++] = i;
-	p->state[0] = FRAME_USED;
-	return 0;
-}
-
-void phys_free_all(struct phys *p)
-{
-	if (p->ram)
-		munmap(p->ram, p->nr_frames << PAGE_SHIFT);
-	free(p->gen);
-	free(p->state);
-	free(p->walked);
-	free(p->was_table);
-	free(p->free);
-	free(p->quarantine);
-	memset(p, 0, sizeof(*p));
-}
-
-/*
- * A freed frame sits in a quarantine until PHYS_QUARANTINE more frames have
- * been freed, so a late read through the direct map finds it free and is
- * reported; then it joins the free stack, lowest frames and the latest
- * released reused first, which keeps the host memory a run touches near its
- * working set.  Reuse through a stale TLB entry is caught by frame
- * generations whatever the order.
- */
-u64 phys_alloc(struct sim *s)
-{
-	struct phys *p = &s->phys;
-	u64 pfn;
-
-	if (p->nr_free) {
-		pfn = p->free[--p->nr_free];
-	} else if (p->q_len) {
-		pfn = p->quarantine[p->q_head];
-		p->q_head = (p->q_head + 1) % PHYS_QUARANTINE;
-		p->q_len--;
-	} else {
-		return 0;
-	}
-	p->state[pfn] = FRAME_USED;
-	memset(p->ram + (pfn << PAGE_SHIFT), 0, PAGE_SIZE);
-	return pfn;
-}
-
-void phys_release(struct sim *s, u64 pfn)
-{
-	struct phys *p = &s->phys;
-
-	if (!pfn || pfn >= p->nr_frames || p->state[pfn] != FRAME_USED) {
-		sim_violation(s->cur, "free of frame %llu that is not allocated",
-			      (unsigned long long)pfn);
-		return;
-	}
-	p->was_table[pfn] = p->walked[pfn];
-	if (p->walked[pfn]) {
-		pwc_check_table_free(s, pfn);
-		p->walked[pfn] = 0;
-	}
-	p->state[pfn] = FRAME_FREE;
-	p->gen[pfn]++;
-	if (p->q_len == PHYS_QUARANTINE) {
-		p->free[p->nr_free++] = p->quarantine[p->q_head];
-		p->q_head = (p->q_head + 1) % PHYS_QUARANTINE;
-		p->q_len--;
-	}
-	p->quarantine[(p->q_head + p->q_len++) % PHYS_QUARANTINE] = pfn;
-}
-
-/* A kernel access through the direct map to a frame that is free. */
-void phys_check_access(struct sim_cpu *c, uintptr_t a, bool write)
-{
-	struct phys *p = &c->sim->phys;
-	u64 pfn = (a - (uintptr_t)p->ram) >> PAGE_SHIFT;
-
-	if (p->state[pfn] == FRAME_FREE)
-		sim_violation(c, "%s of freed %s %llu (offset 0x%llx) through the "
-			      "direct map: %suse after free",
-			      write ? "write" : "read",
-			      p->was_table[pfn] ? "page-table page" : "frame",
-			      (unsigned long long)pfn,
-			      (unsigned long long)(a & (PAGE_SIZE - 1)),
-			      p->was_table[pfn] ? "page-table " : "");
 }
 
 /* Is c on the waiter list of the line it waits on?  (A self-check.) */

@@ -24,7 +24,7 @@ done
 ok $? "list without an argument prints all four lists"
 
 # Every bare-metal protocol and every workload runs (briefly) and is clean.
-for p in $(grep -v 'needs --vms' "$tmp/protocols" | awk '{ print $1 }'); do
+for p in $(grep -v 'needs --vms' "$tmp/protocols" | awk '/^[^ ]/ { print $1 }'); do
 	"$SD" run --protocol "$p" --cpus 4 --iters 3 --csv >/dev/null 2>"$tmp/err"
 	ok $? "listed protocol $p runs clean $(head -c 200 "$tmp/err")"
 done

@@ -41,6 +41,12 @@ usage_error "'foo'"		run --protocol foo
 usage_error "'foo'"		compare --protocols baseline,foo
 usage_error "'nope'"		run --workload nope
 usage_error "'nope'"		run --mutate nope
+usage_error "'ceiling'"	run --protocol concurrent --param ceiling=3
+usage_error "'999'"		run --protocol concurrent-ceiling --param ceiling=999
+usage_error "'ceiling' is not NAME=VALUE" run --protocol concurrent-ceiling --param ceiling
+usage_error "'x'"		run --protocol concurrent-ceiling --param ceiling=x
+usage_error "appears twice"	run -p concurrent-ceiling --param ceiling=1 --param ceiling=2
+usage_error "'nope'"		compare -p concurrent,concurrent-ceiling --param nope=1
 usage_error "'frob'"		frob
 usage_error "missing command"
 usage_error "'frob'"		list frob

@@ -3,7 +3,7 @@
 #ifndef TESTS_RUNTEST_H
 #define TESTS_RUNTEST_H
 
-#include "sim/sim.h"
+#include "sim/internal.h"
 #include "tests/tap.h"
 #include "work/workload.h"
 
@@ -25,7 +25,7 @@ static inline struct run_config rc_make(const char *wl, const char *proto,
 	rc.wl = workload_by_name(wl);
 	TEST_ASSERT(rc.wl, "workload %s", wl);
 	rc.protocol = protocol_by_name(proto);
-	TEST_ASSERT((int)rc.protocol >= 0, "protocol %s", proto);
+	TEST_ASSERT(rc.protocol, "protocol %s", proto);
 	rc.prof = default_profile;
 	rc.cpus = cpus;
 	rc.seed = 1;

@@ -6,7 +6,7 @@
 #ifndef TESTS_SIMTEST_H
 #define TESTS_SIMTEST_H
 
-#include "sim/sim.h"
+#include "sim/internal.h"
 #include "tests/tap.h"
 
 /* Every cost a distinct round number of ns (stored in ps). */
@@ -34,7 +34,7 @@ static inline struct profile test_profile(void)
 
 static inline struct sim *test_sim(const struct profile *p, int cpus, u64 seed)
 {
-	struct sim_config cfg = { .prof = p, .nr_cpus = cpus, .seed = seed,
+	struct sim_config cfg = { .prof = p, .topo = { .cpus = cpus }, .seed = seed,
 				  .nr_frames = 1024, .report = stdout };
 	char err[256];
 	struct sim *s = sim_create(&cfg, err, sizeof(err));
@@ -50,21 +50,21 @@ static inline void test_map(struct sim *s, u64 root, u64 va, u64 pfn, u64 flags)
 	int level;
 
 	for (level = PT_LEVELS; level > 1; level--) {
-		pte_t *e = (pte_t *)(s->phys.ram + (t << PAGE_SHIFT)) + pt_index(va, level);
+		pte_t *e = hw_table(&s->hw, t) + pt_index(va, level);
 		if (!pte_present(*e))
-			*e = pfn_pte(phys_alloc(s), _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);
+			*e = pfn_pte(hw_frame_alloc(&s->hw), _PAGE_PRESENT | _PAGE_RW | _PAGE_USER);
 		t = pte_pfn(*e);
 	}
-	((pte_t *)(s->phys.ram + (t << PAGE_SHIFT)))[pt_index(va, 1)] = pfn_pte(pfn, flags);
+	hw_table(&s->hw, t)[pt_index(va, 1)] = pfn_pte(pfn, flags);
 }
 
 static inline pte_t *test_pte(struct sim *s, u64 root, u64 va)
 {
 	u64 pt;
 
-	walk_truth(s, root, va, &pt);
+	hw_walk_tables(&s->hw, -1, root, va, &pt, false);
 	TEST_ASSERT(pt, "no page table for 0x%llx", (unsigned long long)va);
-	return (pte_t *)(s->phys.ram + (pt << PAGE_SHIFT)) + pt_index(va, 1);
+	return hw_table(&s->hw, pt) + pt_index(va, 1);
 }
 
 #define USER_RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)

@@ -311,7 +311,7 @@ static void irq_setup(void *d)
 {
 	litmus_setup(d);
 	irq_seen = 0;
-	env->irq_register(VEC_CALL_FUNCTION, irq_handler);
+	register_irq_handler(VEC_CALL_FUNCTION, irq_handler);
 }
 
 static void irq_sender(void *d)
@@ -382,7 +382,7 @@ static void ack_handler(enum irq_vector v)
 static void ipi_setup(void *d)
 {
 	litmus_setup(d);
-	env->irq_register(VEC_CALL_FUNCTION, ack_handler);
+	register_irq_handler(VEC_CALL_FUNCTION, ack_handler);
 }
 
 static void call_irqs_off(void *d)
@@ -412,8 +412,8 @@ static void timed_waiter(void *d)
 
 	send_ipi(1, VEC_CALL_FUNCTION);
 	while (!(v = READ_ONCE(L.x))) {
-		if (!env->spin_wait(&L.x, v, sizeof(v), 1000000)) {
-			env->panic("stuck call: cpu 1 never acknowledged");
+		if (!cpu_spin_wait(&L.x, v, sizeof(v), 1000000)) {
+			report_fatal("stuck call: cpu 1 never acknowledged");
 			return;
 		}
 	}
@@ -505,7 +505,7 @@ static void shoot_setup(void *d)
 	}
 	check_set_cr3(0, S.root, 1);
 	check_set_cr3(1, S.root, 1);
-	env->irq_register(VEC_CALL_FUNCTION, shoot_handler);
+	register_irq_handler(VEC_CALL_FUNCTION, shoot_handler);
 	check_name(S.pte, 8, "pte(0x200000)");
 	check_name(S.pmd, 8, "pmd(0x200000)");
 	check_name(pfn_to_virt(pt), PAGE_SIZE, "pt");
@@ -522,16 +522,16 @@ static void shoot_initiator(void *d)
 	old = xchg(S.pte, 0ULL);
 	if (S.free_table) {
 		pt = pte_pfn(xchg(S.pmd, 0ULL));
-		began = env->clock_ns();
+		began = local_clock();
 	} else {
-		began = env->clock_ns();
+		began = local_clock();
 	}
 	flush_tlb_one(VA);
 	if (S.send_ipi) {
 		send_ipi(1, VEC_CALL_FUNCTION);
 		smp_cond_load_acquire(&S.ack, VAL != 0);
 	}
-	env->flush_done(S.root, VA, VA + PAGE_SIZE, began);
+	tlb_flush_done(S.root, VA, VA + PAGE_SIZE, began);
 	free_page_pfn(pte_pfn(old));
 	if (pt)
 		free_page_pfn(pt);
@@ -544,7 +544,7 @@ static void shoot_reader(void *d)
 	int i;
 
 	for (i = 0; i < S.reads; i++)
-		if (env->user_access(VA, &v, false))
+		if (user_access(VA, &v, false))
 			break;
 }
 
@@ -602,28 +602,28 @@ static void lazy_cpu(void *d)
 {
 	u64 v;
 
-	env->user_access(VA, &v, false);
+	user_access(VA, &v, false);
 	WRITE_ONCE(S.is_lazy, 1);
 	WRITE_ONCE(S.is_lazy, 0);
 	if (S.barrier)
 		smp_mb();
 	if (READ_ONCE(S.tlb_gen) != 0)
 		flush_tlb_local();
-	env->user_access(VA, &v, false);
+	user_access(VA, &v, false);
 }
 
 /* cpu1 unmaps: zap, bump the generation (locked: a full barrier), skip
  * cpu0 if it is lazy, free. */
 static void lazy_flusher(void *d)
 {
-	u64 old = xchg(S.pte, 0ULL), began = env->clock_ns();
+	u64 old = xchg(S.pte, 0ULL), began = local_clock();
 
 	atomic_fetch_add(&S.tlb_gen, 1);
 	if (!READ_ONCE(S.is_lazy)) {
 		send_ipi(0, VEC_CALL_FUNCTION);
 		smp_cond_load_acquire(&S.ack, VAL != 0);
 	}
-	env->flush_done(S.root, VA, VA + PAGE_SIZE, began);
+	tlb_flush_done(S.root, VA, VA + PAGE_SIZE, began);
 	free_page_pfn(pte_pfn(old));
 }
 

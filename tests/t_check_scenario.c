@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "check/scenario.h"
+#include "cli/cli.h"
+#include "work/scenario.h"
 #include "proto/kernel.h"
 #include "tests/tap.h"
 
@@ -96,7 +97,7 @@ static int check_captured(int argc, char **argv, char *line, size_t len, int *li
 	TEST_ASSERT(f && saved >= 0, "tmpfile");
 	fflush(stderr);
 	dup2(fileno(f), 2);
-	status = check_main(argc, argv);
+	status = cmd_check(argc, argv);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);

@@ -53,9 +53,9 @@ static void order_main(void *arg)
 	int me = smp_processor_id();
 
 	(void)arg;
-	env->compute(order_ns[me]);
+	user_compute(order_ns[me]);
 	olog.who[olog.n] = me;
-	olog.when[olog.n++] = env->clock_ns();
+	olog.when[olog.n++] = local_clock();
 }
 
 static void test_ordering(void)
@@ -94,8 +94,8 @@ static void det_main(void *arg)
 
 	(void)arg;
 	for (i = 0; i < 200; i++) {
-		u64 r = env->random();
-		env->compute(r % 50);
+		u64 r = get_random_u64();
+		user_compute(r % 50);
 		det_log[det_n++ % 4096] = atomic_fetch_add(&det_counter, 1) << 16 |
 					  smp_processor_id();
 		if (r & 1)
@@ -184,13 +184,13 @@ static u64 irq_taken_at, irq_enabled_at;
 static void irq_handler(enum irq_vector v)
 {
 	(void)v;
-	irq_taken_at = env->clock_ns();
+	irq_taken_at = local_clock();
 }
 
 static void irq_sender(void *arg)
 {
 	(void)arg;
-	env->compute(1);	/* let the target install its handler */
+	user_compute(1);	/* let the target install its handler */
 	send_ipi(1, VEC_CALL_FUNCTION);
 }
 
@@ -199,19 +199,19 @@ static void irq_masked(void *arg)
 	unsigned long f;
 
 	(void)arg;
-	env->irq_register(VEC_CALL_FUNCTION, irq_handler);
+	register_irq_handler(VEC_CALL_FUNCTION, irq_handler);
 	local_irq_save(f);
-	env->kernel_work(5000);
-	irq_enabled_at = env->clock_ns();
+	kernel_work(5000);
+	irq_enabled_at = local_clock();
 	local_irq_restore(f);
-	env->compute(10000);
+	user_compute(10000);
 }
 
 static void compute_10us(void *arg)
 {
 	(void)arg;
-	env->irq_register(VEC_CALL_FUNCTION, irq_handler);
-	env->compute(10000);
+	register_irq_handler(VEC_CALL_FUNCTION, irq_handler);
+	user_compute(10000);
 }
 
 static void test_interrupts(void)
@@ -269,10 +269,10 @@ static void tlb_main(void *arg)
 	int k = 0;
 
 	(void)arg;
-	env->fault_register(tlb_fault);
+	register_fault_handler(tlb_fault);
 	load_cr3(tlb_root, 1, false);
 	w0 = walks_now();
-#define ACCESS(va) do { env->user_access((va), &v, false); \
+#define ACCESS(va) do { user_access((va), &v, false); \
 			tlb_walks[k++] = walks_now() - w0; } while (0)
 	ACCESS(0x0);		/* 0: miss */
 	ACCESS(0x0);		/* 1: hit */
@@ -301,8 +301,8 @@ static void test_tlb(void)
 
 	report_prefix_push("tlb");
 	tlb_s = test_sim(&p, 1, 1);
-	tlb_root = phys_alloc(tlb_s);
-	tlb_data = phys_alloc(tlb_s);
+	tlb_root = hw_frame_alloc(&tlb_s->hw);
+	tlb_data = hw_frame_alloc(&tlb_s->hw);
 	test_map(tlb_s, tlb_root, 0x0, tlb_data, USER_RW);
 	test_map(tlb_s, tlb_root, 0x4000, tlb_data, USER_RW);
 	test_map(tlb_s, tlb_root, 0x8000, tlb_data, USER_RW);
@@ -331,13 +331,13 @@ static void global_main(void *arg)
 
 	(void)arg;
 	load_cr3(tlb_root, 1, false);
-	env->user_access(0x0, &v, false);
+	user_access(0x0, &v, false);
 	g_walks[0] = tlb_s->cpus[0].hw_walks;
 	load_cr3(tlb_root, 1, false);
-	env->user_access(0x0, &v, false);
+	user_access(0x0, &v, false);
 	g_walks[1] = tlb_s->cpus[0].hw_walks;
-	env->flush_tlb_all();
-	env->user_access(0x0, &v, false);
+	hw_flush_everything(&tlb_s->hw, &tlb_s->cpus[0].hw);	/* INVPCID all */
+	user_access(0x0, &v, false);
 	g_walks[2] = tlb_s->cpus[0].hw_walks;
 }
 
@@ -347,8 +347,8 @@ static void test_global(void)
 
 	report_prefix_push("tlb");
 	tlb_s = test_sim(&p, 1, 1);
-	tlb_root = phys_alloc(tlb_s);
-	test_map(tlb_s, tlb_root, 0x0, phys_alloc(tlb_s), USER_RW | _PAGE_GLOBAL);
+	tlb_root = hw_frame_alloc(&tlb_s->hw);
+	test_map(tlb_s, tlb_root, 0x0, hw_frame_alloc(&tlb_s->hw), USER_RW | _PAGE_GLOBAL);
 	sim_cpu_start(tlb_s, 0, global_main, NULL, NULL, true);
 	sim_run(tlb_s);
 	report(g_walks[0] == 1 && g_walks[1] == 1 && g_walks[2] == 2,
@@ -373,7 +373,7 @@ static void d_flush_handler(enum irq_vector v)
 
 static int d_fault(u64 va, bool write)
 {
-	test_map(ds, d_root, va, phys_alloc(ds), USER_RW);
+	test_map(ds, d_root, va, hw_frame_alloc(&ds->hw), USER_RW);
 	return 0;
 }
 
@@ -382,18 +382,18 @@ static void d_initiator(void *arg)
 	u64 v, began;
 
 	(void)arg;
-	env->fault_register(d_fault);
+	register_fault_handler(d_fault);
 	load_cr3(d_root, 1, false);
-	env->user_access(D_VA, &v, false);
-	env->compute(1000);
+	user_access(D_VA, &v, false);
+	user_compute(1000);
 	WRITE_ONCE(*test_pte(ds, d_root, D_VA), 0);	/* zap */
-	began = env->clock_ns();
+	began = local_clock();
 	flush_tlb_one(D_VA);
 	if (script != SKIP_REMOTE) {
 		send_ipi(1, VEC_CALL_FUNCTION);
 		smp_cond_load_acquire(&d_ack, VAL == 1);
 	}
-	env->flush_done(d_root, D_VA, D_VA + PAGE_SIZE, began);
+	tlb_flush_done(d_root, D_VA, D_VA + PAGE_SIZE, began);
 	free_page_pfn(d_frame);
 }
 
@@ -402,19 +402,19 @@ static void d_target(void *arg)
 	u64 v;
 
 	(void)arg;
-	env->irq_register(VEC_CALL_FUNCTION, d_flush_handler);
-	env->fault_register(d_fault);
+	register_irq_handler(VEC_CALL_FUNCTION, d_flush_handler);
+	register_fault_handler(d_fault);
 	load_cr3(d_root, 1, false);
-	env->user_access(D_VA, &v, false);
+	user_access(D_VA, &v, false);
 	if (script == RACE) {
 		/* IF=0 across the zap: the stale read races the flush */
 		local_irq_disable();
-		env->kernel_work(3000);
-		env->user_access(D_VA, &v, false);
+		kernel_work(3000);
+		user_access(D_VA, &v, false);
 		local_irq_enable();
 	}
-	env->compute(50000);
-	env->user_access(D_VA, &v, false);	/* after the shootdown */
+	user_compute(50000);
+	user_access(D_VA, &v, false);	/* after the shootdown */
 }
 
 static u64 detector_run(enum script sc)
@@ -426,8 +426,8 @@ static u64 detector_run(enum script sc)
 	d_ack = 0;
 	ds = test_sim(&p, 2, 1);
 	ds->viol.out = fopen("/dev/null", "w");
-	d_root = phys_alloc(ds);
-	d_frame = phys_alloc(ds);
+	d_root = hw_frame_alloc(&ds->hw);
+	d_frame = hw_frame_alloc(&ds->hw);
 	test_map(ds, d_root, D_VA, d_frame, USER_RW);
 	sim_cpu_start(ds, 0, d_initiator, NULL, NULL, true);
 	sim_cpu_start(ds, 1, d_target, NULL, NULL, true);

@@ -4,7 +4,7 @@
  * ends at the top of the address space, whose list builder once looped
  * forever) and sparse processor sets, checked by decoding them as a host.
  */
-#include "hypercall.h"
+#include "hw/hcall.h"
 #include "proto/kernel.h"
 #include "tests/tap.h"
 
@@ -65,15 +65,15 @@ static void test_vpset(void)
 	banks = hv_fill_vpset(&in->vp_set, &m, 1024);
 	report(banks == 3 && in->vp_set.valid_bank_mask == (1ULL | 2ULL | 1ULL << 15),
 	       "vCPUs 3, 64, 1000: banks 0, 1 and 15");
-	report(!hypercall_flush_targets(HVCALL_FLUSH_VA_LIST_EX, page, &out, &all) &&
+	report(!hw_hypercall_targets(HVCALL_FLUSH_VA_LIST_EX, page, &out, &all) &&
 	       !all && !memcmp(&out, &m, sizeof(m)),
 	       "the host decodes the same set");
 	in->flags = HV_FLUSH_ALL_PROCESSORS;
-	report(!hypercall_flush_targets(HVCALL_FLUSH_VA_SPACE_EX, page, &out, &all) && all,
+	report(!hw_hypercall_targets(HVCALL_FLUSH_VA_SPACE_EX, page, &out, &all) && all,
 	       "all-processors flag");
 	in->flags = 0;
 	in->vp_set.format = 1;
-	report(hypercall_flush_targets(HVCALL_FLUSH_VA_SPACE_EX, page, &out, &all) == -1,
+	report(hw_hypercall_targets(HVCALL_FLUSH_VA_SPACE_EX, page, &out, &all) == -1,
 	       "an unknown set format is refused");
 	report_prefix_pop();
 }

@@ -23,7 +23,7 @@ static void test_ebizzy_overcommit(void)
 		r = run(&rc);
 		c[v - 1] = r.ops_per_sec;
 		report(!r.exit_code, "concurrent, %d VM%s: clean", v, v > 1 ? "s" : "");
-		rc.protocol = PROTO_PV;
+		rc.protocol = protocol_by_name("pv");
 		r = run(&rc);
 		p[v - 1] = r.ops_per_sec;
 		skipped[v - 1] = r.stats[STAT_PV_SKIPPED];
@@ -137,6 +137,37 @@ static void test_host_mutants(void)
 	report_prefix_pop();
 }
 
+/* Every guest protocol in the table, on the VM workloads, clean (the
+ * test picks a new one up without being told). */
+static void test_guests_clean(void)
+{
+	static const char *const wls[] = { "tlb-flush2", "munmap-range", "ebizzy" };
+	int p, bad = 0, n = 0;
+	unsigned w;
+
+	report_prefix_push("guests");
+	for (p = 0; protocols[p]; p++) {
+		if (!protocols[p]->virt)
+			continue;
+		for (w = 0; w < ARRAY_SIZE(wls); w++) {
+			struct run_config rc = rc_make(wls[w], protocols[p]->name, 0);
+			struct run_result r;
+
+			rc_vms(&rc, 1, 4, 4);
+			rc.duration_ns = 20 * 1000 * 1000;
+			r = run(&rc);
+			n++;
+			if (r.exit_code) {
+				report_info("%s %s: %s", protocols[p]->name, wls[w],
+					    r.failure);
+				bad++;
+			}
+		}
+	}
+	report(!bad && n >= 9, "%d guest protocol x workload runs in one VM: clean", n);
+	report_prefix_pop();
+}
+
 static void test_like_bare_metal(void)
 {
 	struct run_config bm = rc_make("madv-touch", "concurrent", 4);
@@ -175,6 +206,7 @@ int main(void)
 {
 	load_default_profile();
 	test_like_bare_metal();
+	test_guests_clean();
 	test_ebizzy_overcommit();
 	test_gup_fast();
 	test_pv_needs_rcu();

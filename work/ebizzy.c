@@ -33,7 +33,7 @@ static void ebizzy_thread(struct wl_ctx *c, int t)
 	u64 i, p;
 
 	for (i = 1; wl_running(c, i); i++) {
-		int slot = t * CHUNKS_PER_THREAD + (int)(env->random() % CHUNKS_PER_THREAD);
+		int slot = t * CHUNKS_PER_THREAD + (int)(get_random_u64() % CHUNKS_PER_THREAD);
 		u64 base = chunk_base(slot);
 
 		/* free the old chunk, allocate and fill a new one */
@@ -42,10 +42,10 @@ static void ebizzy_thread(struct wl_ctx *c, int t)
 			user_write(base + p * PAGE_SIZE, i);
 		/* search records anywhere in the shared chunk array */
 		for (p = 0; p < SEARCHES; p++) {
-			u64 r = env->random();
+			u64 r = get_random_u64();
 			(void)user_read(chunk_base(r % nslots) +
 					(r >> 32) % CHUNK_PAGES * PAGE_SIZE);
-			env->compute(50);
+			user_compute(50);
 		}
 		env_stat(STAT_OPS, SEARCHES);
 	}

@@ -35,7 +35,7 @@ struct gup_state {
 
 static void gup_setup(struct wl_ctx *c)
 {
-	struct gup_state *g = kzalloc(sizeof(*g));
+	struct gup_state *g = kzalloc(c->k, sizeof(*g));
 
 	g->buffer = region(0);
 	c->wl_data = g;
@@ -52,7 +52,7 @@ static void walker(struct wl_ctx *c)
 	for (;;) {
 		gup_fast(c->mm, READ_ONCE(g->buffer), WALK_PAGES, GET_PAGE_NS);
 		env_stat(STAT_WALKS, 1);
-		env->compute(100 + env->random() % 400);
+		user_compute(100 + get_random_u64() % 400);
 	}
 }
 
@@ -62,12 +62,12 @@ static void unmapper(struct wl_ctx *c)
 	u64 i;
 
 	for (i = 1; wl_running(c, i); i++) {
-		u64 base = region((int)(env->random() % REGIONS));
+		u64 base = region((int)(get_random_u64() % REGIONS));
 
 		sys_populate(c->mm, base, POP_PAGES * PAGE_SIZE);
 		WRITE_ONCE(g->buffer, base);
 		user_write(base, i);
-		env->compute(2000);		/* the I/O */
+		user_compute(2000);		/* the I/O */
 		if (i & 1)
 			mm_collapse_pmd(c->mm, base);
 		else

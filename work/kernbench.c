@@ -16,7 +16,7 @@
 static void kernbench_setup(struct wl_ctx *c)
 {
 	c->mm = mm_create(c->k);
-	c->file = file_create(TEXT_PAGES);
+	c->file = file_create(c->k, TEXT_PAGES);
 	mm_add_vma(c->mm, wl_region(7), wl_region(8), VMA_ANON, true, NULL, 0);
 	c->probe_va = wl_region(7);	/* the jobs' mms come and go */
 	wl_measure_begin(c);
@@ -44,13 +44,13 @@ static void run_job(struct wl_ctx *c)
 		   false, c->file, 0);
 	mm_add_vma(mm, heap, heap + HEAP_PAGES * PAGE_SIZE, VMA_ANON, true, NULL, 0);
 	mm_add_vma(mm, stack, stack + STACK_PAGES * PAGE_SIZE, VMA_ANON, true, NULL, 0);
-	env->syscall();				/* exec */
+	syscall_boundary();				/* exec */
 	switch_mm(c->k, mm);
 	touch(text, TEXT_PAGES, false);
 	touch(heap, HEAP_PAGES, true);
 	touch(stack, STACK_PAGES, true);
-	env->compute(JOB_WORK_NS);
-	env->syscall();				/* exit */
+	user_compute(JOB_WORK_NS);
+	syscall_boundary();				/* exit */
 	switch_mm(c->k, c->mm);			/* the parent runs again */
 	mm_exit(mm);
 	mm_destroy(mm);

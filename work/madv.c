@@ -58,7 +58,7 @@ static void range_reader(struct wl_ctx *c)
 {
 	for (;;) {
 		(void)user_read(wl_region(0));
-		env->compute(5000);
+		user_compute(5000);
 	}
 }
 

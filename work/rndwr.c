@@ -22,11 +22,11 @@ struct rndwr_state {
 
 static void rndwr_setup(struct wl_ctx *c)
 {
-	struct rndwr_state *st = kzalloc(sizeof(*st));
+	struct rndwr_state *st = kzalloc(c->k, sizeof(*st));
 
 	c->wl_data = st;
 	c->mm = mm_create(c->k);
-	c->file = file_create(FILES * FILE_PAGES);
+	c->file = file_create(c->k, FILES * FILE_PAGES);
 	mm_add_vma(c->mm, wl_region(0), wl_region(0) + FILES * FILE_PAGES * PAGE_SIZE,
 		   VMA_FILE_SHARED, true, c->file, 0);
 	mm_add_vma(c->mm, wl_region(7), wl_region(8), VMA_ANON, true, NULL, 0);
@@ -64,7 +64,7 @@ static void rndwr_thread(struct wl_ctx *c, int t)
 					     FILE_PAGES);
 			continue;
 		}
-		user_write(wl_region(0) + env->random() % (FILES * FILE_PAGES) *
+		user_write(wl_region(0) + get_random_u64() % (FILES * FILE_PAGES) *
 			   PAGE_SIZE, i);
 		env_stat(STAT_OPS, 1);
 	}

@@ -16,11 +16,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bug.h"
 #include "sim/sim.h"
-#include "sim/trace.h"
 #include "work/workload.h"
 
-#define WATCHDOG_NS	(50ULL * 1000 * 1000)	/* 50 ms: a stuck call */
+/* kernel/smp.c: csd_lock_timeout = 5000 ms (CONFIG_CSD_LOCK_WAIT_DEBUG) */
+#define CSD_LOCK_TIMEOUT_NS	(5000ULL * 1000 * 1000)
 #define TIME_LIMIT_PS	(120ULL * 1000 * 1000 * 1000 * 1000) /* 120 s */
 
 struct cpu_arg {
@@ -53,14 +54,14 @@ static void cpu_main(void *arg)
 	if (a->thread >= c->threads - c->rc->lazy && a->thread > 0)
 		wl_lazy_forever(c);
 	wl->thread(c, a->thread);
-	if (a->counted && env->clock_ns() > c->t_done)
-		c->t_done = env->clock_ns();
+	if (a->counted && local_clock() > c->t_done)
+		c->t_done = local_clock();
 }
 
 bool wl_running(struct wl_ctx *c, u64 i)
 {
 	if (c->deadline)
-		return env->clock_ns() < c->deadline;
+		return local_clock() < c->deadline;
 	return i <= c->iters;
 }
 
@@ -68,7 +69,7 @@ void wl_spin_forever(struct wl_ctx *c)
 {
 	(void)c;
 	for (;;)
-		env->compute(1000000);
+		user_compute(1000000);
 }
 
 /*
@@ -82,22 +83,22 @@ void wl_lazy_forever(struct wl_ctx *c)
 	for (;;) {
 		switch_mm(c->k, c->mm);
 		(void)user_read(c->probe_va);
-		env->syscall();			/* blocks: into the kernel */
+		syscall_boundary();			/* blocks: into the kernel */
 		enter_lazy_tlb(c->k);
-		env->halt(20000);
+		halt_for(20000);
 	}
 }
 
 void wl_measure_begin(struct wl_ctx *c)
 {
-	c->t_start = env->clock_ns();
+	c->t_start = local_clock();
 	if (c->deadline)
 		c->deadline += c->t_start;
 }
 
 void wl_measure_end(struct wl_ctx *c, u64 iters)
 {
-	c->t_end = env->clock_ns();
+	c->t_end = local_clock();
 	c->iters = iters;
 }
 
@@ -110,17 +111,13 @@ static double now_s(void)
 }
 
 /* Per-VM figures from its CPUs' counters and its context. */
-static void collect_vm(struct sim *s, struct wl_ctx *c, struct vm_result *v)
+static void collect_vm(const struct sim_vm_result *sv, struct wl_ctx *c,
+		       struct vm_result *v)
 {
-	const struct sim_vm *vm = &s->vms[c->vm];
 	u64 window;
-	int i, k;
 
-	for (i = vm->first; i < vm->first + vm->nr; i++) {
-		for (k = 0; k < NR_STATS; k++)
-			v->stats[k] += s->cpus[i].stats[k];
-		v->steal_ns += s->cpus[i].steal / 1000;
-	}
+	memcpy(v->stats, sv->stats, sizeof(v->stats));
+	v->steal_ns = sv->steal_ns;
 	if (c->rc->wl->metric == METRIC_NS_PER_ITER) {
 		if (c->iters && c->t_end > c->t_start)
 			v->ns_per_iter = (double)(c->t_end - c->t_start) / c->iters;
@@ -133,19 +130,20 @@ static void collect_vm(struct sim *s, struct wl_ctx *c, struct vm_result *v)
 	}
 }
 
-static void collect(struct sim *s, struct wl_ctx **ctx, int nr, struct run_result *res)
+static void collect(const struct sim_result *sr, struct wl_ctx **ctx, int nr,
+		    struct run_result *res)
 {
 	int i, k;
 
-	res->violations = s->viol.count;
-	res->sim_ops = s->ops;
-	res->sim_ns = s->end_time / 1000;
+	res->violations = sr->violations;
+	res->sim_ops = sr->ops;
+	res->sim_ns = sr->end_ns;
 	res->nr_vms = nr;
 	res->threads = ctx[0]->threads;
 	for (i = 0; i < nr; i++) {
 		struct vm_result *v = &res->vm[i];
 
-		collect_vm(s, ctx[i], v);
+		collect_vm(&sr->vm[i], ctx[i], v);
 		for (k = 0; k < NR_STATS; k++)
 			res->stats[k] += v->stats[k];
 		res->steal_ns += v->steal_ns;
@@ -163,12 +161,15 @@ static void set_failure(struct run_result *res, int code, const char *msg)
 	snprintf(res->failure, sizeof(res->failure), "%s", msg);
 }
 
+/* The workload's shared state lives in its kernel's memory, like any other
+ * object the simulated CPUs share. */
 static struct wl_ctx *ctx_create(const struct run_config *rc, int vm, int cpus,
 				  const struct kernel_opts *ko)
 {
-	struct wl_ctx *c = aligned_alloc(SMP_CACHE_BYTES, (sizeof(*c) + 63) & ~63UL);
+	struct kernel *k = kernel_create(cpus, ko);
+	struct wl_ctx *c = kzalloc(k, sizeof(*c));
 
-	memset(c, 0, sizeof(*c));
+	c->k = k;
 	c->rc = rc;
 	c->vm = vm;
 	c->threads = rc->threads ? rc->threads :
@@ -179,7 +180,6 @@ static struct wl_ctx *ctx_create(const struct run_config *rc, int vm, int cpus,
 	if (rc->wl->default_duration_ns)
 		c->deadline = rc->duration_ns ? rc->duration_ns :
 			      rc->wl->default_duration_ns;
-	c->k = kernel_create(cpus, ko);
 	return c;
 }
 
@@ -190,30 +190,31 @@ int run_once(const struct run_config *rc, struct run_result *res)
 		.mutant = rc->mutant,
 		.table_free = rc->table_free,
 		.flush_ceiling = rc->prof.tlb_flush_ceiling,
-		.watchdog_ns = WATCHDOG_NS,
+		.csd_lock_timeout_ns = CSD_LOCK_TIMEOUT_NS,
 	};
 	int nr_vms = rc->vms ? rc->vms : 1;
 	int per_vm = rc->vms ? rc->vcpus : rc->cpus;
 	struct sim_config sc = {
 		.prof = &rc->prof,
-		.nr_cpus = nr_vms * per_vm,
-		.nr_vms = rc->vms,
-		.vcpus = rc->vcpus,
-		.pcpus = rc->pcpus,
+		.topo = { .vms = rc->vms, .cpus = per_vm, .pcpus = rc->pcpus },
 		.host_mutant = rc->host_mutant,
 		.seed = rc->seed,
 		.trace_path = rc->trace_path,
 		.time_limit = TIME_LIMIT_PS,
 	};
 	struct wl_ctx *ctx[MAX_VMS];
+	struct sim_result sr;
 	struct cpu_arg *args;
 	struct sim *s;
 	char err[256], msg[300];
 	double t0 = now_s();
-	enum sim_end end;
 	int i, v;
 
 	memset(res, 0, sizeof(*res));
+	if (rc->params_set)
+		memcpy(ko.params, rc->params, sizeof(ko.params));
+	else
+		kernel_opts_defaults(&ko);
 	if (nr_vms > MAX_VMS) {
 		set_failure(res, 3, "too many VMs");
 		return res->exit_code;
@@ -226,8 +227,8 @@ int run_once(const struct run_config *rc, struct run_result *res)
 	}
 	for (v = 0; v < nr_vms; v++)
 		ctx[v] = ctx_create(rc, v, per_vm, &ko);
-	args = calloc(sc.nr_cpus, sizeof(*args));
-	for (i = 0; i < sc.nr_cpus; i++) {
+	args = xcalloc(nr_vms * per_vm, sizeof(*args));
+	for (i = 0; i < nr_vms * per_vm; i++) {
 		struct wl_ctx *c = ctx[i / per_vm];
 		int local = i % per_vm;
 
@@ -239,22 +240,23 @@ int run_once(const struct run_config *rc, struct run_result *res)
 		sim_cpu_start(s, i, cpu_main, &args[i], c->k, args[i].counted);
 	}
 
-	end = sim_run(s);
+	sim_run(s);
+	sim_finish(s, &sr);
 	res->wall_s = now_s() - t0;
-	collect(s, ctx, nr_vms, res);
+	collect(&sr, ctx, nr_vms, res);
 
-	switch (end) {
+	switch (sr.end) {
 	case SIM_END_DONE:
 		break;
 	case SIM_END_DEADLOCK:
-		set_failure(res, 1, s->abort_msg[0] ? s->abort_msg :
+		set_failure(res, 1, sr.message[0] ? sr.message :
 			    "deadlock: every CPU is waiting and none can run");
 		break;
 	case SIM_END_TIME_LIMIT:
 		set_failure(res, 3, "the run exceeded the simulated time limit (120 s)");
 		break;
 	case SIM_END_ABORT:
-		snprintf(msg, sizeof(msg), "run aborted: %s", s->abort_msg);
+		snprintf(msg, sizeof(msg), "run aborted: %s", sr.message);
 		set_failure(res, 1, msg);
 		break;
 	}
@@ -264,18 +266,11 @@ int run_once(const struct run_config *rc, struct run_result *res)
 			 res->violations == 1 ? "" : "s");
 		set_failure(res, 1, msg);
 	}
-	if (s->trace) {
-		struct trace *t = s->trace;
-		s->trace = NULL;
-		if (trace_close(t, err, sizeof(err)))
-			set_failure(res, 3, err);
-	}
-	sim_destroy(s);
-	for (v = 0; v < nr_vms; v++) {
-		kernel_destroy(ctx[v]->k);
-		free(ctx[v]->wl_data);
-		free(ctx[v]);
-	}
+	if (sr.trace_error[0])
+		set_failure(res, 3, sr.trace_error);
+	sim_result_free(&sr);
+	for (v = 0; v < nr_vms; v++)
+		kernel_destroy(ctx[v]->k);	/* the context goes with it */
 	free(args);
 out_report:
 	if (rc->quiet && sc.report)

@@ -19,7 +19,7 @@ static void tlbflush_setup(struct wl_ctx *c, enum vma_kind kind)
 
 	c->mm = mm_create(c->k);
 	if (kind != VMA_ANON)
-		c->file = file_create(len >> PAGE_SHIFT);
+		c->file = file_create(c->k, len >> PAGE_SHIFT);
 	mm_add_vma(c->mm, wl_region(0), wl_region(0) + len, kind, true, c->file, 0);
 	mm_add_vma(c->mm, wl_region(7), wl_region(8), VMA_ANON, true, NULL, 0);
 	wl_measure_begin(c);
@@ -48,10 +48,10 @@ static void tlbflush_loop(struct wl_ctx *c, int t, enum vma_kind kind)
 				 "after refault, expected %#llx",
 				 (unsigned long long)mine, (unsigned long long)v,
 				 (unsigned long long)want);
-			env->report(msg);
+			report_violation(msg);
 		}
 		if (c->threads > 1) {
-			other = env->random() % (c->threads - 1);
+			other = get_random_u64() % (c->threads - 1);
 			other += other >= (u64)t;
 			(void)user_read(wl_region(0) + other * PAGES_PER_THREAD * PAGE_SIZE);
 		}

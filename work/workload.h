@@ -9,6 +9,7 @@
 
 #include "proto/kernel.h"
 #include "proto/mm.h"
+#include "hw/kvm.h"
 #include "sim/profile.h"
 
 struct wl_ctx;
@@ -41,13 +42,16 @@ const struct workload *workload_by_name(const char *name);
 
 struct run_config {
 	const struct workload *wl;
-	enum protocol protocol;
+	const struct flush_ops *protocol;
 	enum mutant mutant;
 	enum table_free table_free;
+	/* the protocol's parameters (kernel_opts.params); all 0: defaults */
+	u64 params[PROTO_MAX_PARAMS];
+	bool params_set;
 	int vms;		/* 0: bare metal */
 	int vcpus;		/* per VM */
 	int pcpus;		/* host CPUs */
-	int host_mutant;	/* enum host_mutant (sim/sim.h) */
+	enum host_mutant host_mutant;
 	u64 duration_ns;	/* throughput workloads: 0 = workload default */
 	struct profile prof;
 	int cpus;

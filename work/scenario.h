@@ -21,6 +21,7 @@
 #define CHECK_SCENARIO_H
 
 #include "check/check.h"
+#include "proto/kernel.h"
 
 #define SCN_MAX_OPS	32	/* per CPU script */
 #define SCN_MAX_INIT	32
@@ -60,7 +61,7 @@ struct scn_vma {
 
 struct scn_case {
 	int mutant;		/* enum mutant */
-	int host_mutant;	/* enum check_host_mutant */
+	int host_mutant;	/* enum host_mutant */
 	bool sc;		/* expected under sequential consistency */
 	bool sometimes;		/* expected verdict */
 	int line;
@@ -71,7 +72,7 @@ struct scenario {
 	char name[64];		/* file name without directory and .scn */
 	char title[160];	/* its first comment line */
 	int nr_cpus;
-	int protocol;
+	const struct flush_ops *protocol;
 	int table_free;
 	int bound;		/* -1: not given */
 	bool host;		/* a KVM-like host under the vCPUs */

@@ -5,10 +5,10 @@
  *
  * init() builds the kernel once per case: kernel_create(), every CPU's
  * kernel_cpu_boot() on that CPU, the address space and its VMAs, then the
- * scenario's init scripts, all without interleaving.  The kernel lives in
- * malloc'd memory, so every allocation it made is handed to
- * check_snapshot() to be put back before each run; the page tables and
- * pages live in the checker's frames, which it restores itself.
+ * scenario's init scripts, all without interleaving.  Everything the kernel
+ * allocated is in its own memory (kmem), which is handed to
+ * check_snapshot() whole to be put back before each run; the page tables
+ * and pages live in the checker's frames, which it restores itself.
  *
  * Each CPU then runs its script: one kernel operation after another, each
  * a system call, a fault, a context switch or a user access.
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/scenario.h"
+#include "work/scenario.h"
 #include "proto/kernel.h"
 #include "proto/mm.h"
 
@@ -30,38 +30,6 @@ struct scn_ctx {
 };
 
 static struct scn_ctx X;	/* the case being checked */
-
-/* ---- the kernel's memory ------------------------------------------------------ */
-
-/*
- * Every allocation kernel_create(), mm_create() and file_create() make
- * (proto/kernel.c, proto/mm.c).  A field added there must be added here,
- * or runs would start from what the previous run left; the checker's
- * determinism check then reports the program as not deterministic.
- */
-static void snapshot_kernel(struct kernel *k, struct mm *mm, struct file *f)
-{
-	int n = k->nr_cpus, i;
-
-	check_snapshot(k, sizeof(*k));
-	check_snapshot(k->tlbstate, sizeof(*k->tlbstate) * n);
-	check_snapshot(k->tlbstate_shared, sizeof(*k->tlbstate_shared) * n);
-	check_snapshot(k->callq, sizeof(*k->callq) * n);
-	check_snapshot(k->flush_info, sizeof(*k->flush_info) * n);
-	check_snapshot(k->steal, sizeof(*k->steal) * n);
-	check_snapshot(k->rcu, sizeof(*k->rcu) * n);
-	check_snapshot(k->csd, sizeof(*k->csd) * n);
-	for (i = 0; i < n; i++)
-		check_snapshot(k->csd[i], sizeof(struct csd) * n);
-	if (k->o.protocol == PROTO_HYPERV || k->o.protocol == PROTO_XEN)
-		check_snapshot(k->hv_input, sizeof(*k->hv_input) * n);
-	check_snapshot(mm, sizeof(*mm));
-	if (f) {
-		check_snapshot(f, sizeof(*f));
-		check_snapshot(f->pages, sizeof(*f->pages) * f->nr_pages);
-		check_snapshot(f->dirty, f->nr_pages);
-	}
-}
 
 /* Names for counterexamples: what a reviewer of tlb.c and smp.c calls them. */
 static void name_cpu(struct kernel *k, int i)
@@ -218,12 +186,15 @@ static void scn_init(void *data)
 		.mutant = X.c->mutant,
 		.table_free = s->table_free,
 		.flush_ceiling = 33,
-		/* a csd wait times out only when nothing else can run */
-		.watchdog_ns = 1ULL << 50,
+		/* a csd wait times out only when nothing else can run; then
+		 * nothing will ever acknowledge it: report and end the run */
+		.csd_lock_timeout_ns = 1ULL << 50,
+		.panic_on_ipistall_ns = 1ULL << 50,
 	};
 	u64 pgoff = 0;
 	int i;
 
+	kernel_opts_defaults(&o);
 	X.k = kernel_create(s->nr_cpus, &o);
 	for (i = 0; i < s->nr_cpus; i++)
 		check_set_kernel(i, X.k);
@@ -233,7 +204,7 @@ static void scn_init(void *data)
 	}
 	check_on_cpu(0);
 	X.mm = mm_create(X.k);
-	X.file = s->file_pages ? file_create(s->file_pages) : NULL;
+	X.file = s->file_pages ? file_create(X.k, s->file_pages) : NULL;
 	for (i = 0; i < s->nr_vmas; i++) {
 		const struct scn_vma *v = &s->vmas[i];
 		bool file = v->kind != VMA_ANON;
@@ -243,12 +214,16 @@ static void scn_init(void *data)
 		if (file)
 			pgoff += v->pages;
 	}
-	snapshot_kernel(X.k, X.mm, X.file);
+	/* the call descriptors exist from the start, so they have names */
+	for (i = 0; i < s->nr_cpus; i++)
+		csd_row(X.k, i);
 	for (i = 0; i < s->nr_init; i++) {
 		check_on_cpu(s->init[i].cpu);
 		run_op(&s->init[i]);
 	}
 	check_on_cpu(0);
+	/* everything the kernel allocated, as it is now, starts every run */
+	check_snapshot(X.k->kmem, kmem_used(X.k->kmem));
 	name_kernel(X.k, X.mm);
 	for (i = 0; i < s->nr_vmas; i++)
 		name_tables(X.mm, s->vmas[i].start);
@@ -265,19 +240,12 @@ static void scn_cpu(void *data)
 const char *scenario_case_mutant(const struct scn_case *c)
 {
 	if (c->host_mutant)
-		return check_host_mutant_names[c->host_mutant];
+		return host_mutants[c->host_mutant].name;
 	return mutants[c->mutant].name;
 }
 
 static void scn_free(void)
 {
-	if (X.file) {
-		free(X.file->pages);
-		free(X.file->dirty);
-		free(X.file);
-	}
-	if (X.mm)
-		mm_destroy(X.mm);
 	if (X.k)
 		kernel_destroy(X.k);
 	memset(&X, 0, sizeof(X));

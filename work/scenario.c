@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/scenario.h"
+#include "work/scenario.h"
 #include "proto/kernel.h"
 
 struct parser {
@@ -227,7 +227,7 @@ static int known_list(char *buf, size_t len, const char *(*name)(int), int nr)
 	return 0;
 }
 
-static const char *protocol_name(int i) { return protocols[i].name; }
+static const char *protocol_name(int i) { return protocols[i]->name; }
 static const char *mutant_name(int i) { return mutants[i].name; }
 static const char *table_free_name(int i) { return table_free_names[i]; }
 
@@ -236,7 +236,7 @@ static int st_protocol(struct parser *p, char **w, int n)
 	char known[300];
 
 	p->s->protocol = protocol_by_name(w[1]);
-	if (p->s->protocol < 0) {
+	if (!p->s->protocol) {
 		known_list(known, sizeof(known), protocol_name, NR_PROTOCOLS);
 		return fail(p, "unknown protocol '%s' (known: %s)", w[1], known);
 	}
@@ -300,16 +300,14 @@ static int st_expect(struct parser *p, char **w, int n)
 	c->line = p->line;
 	c->mutant = mutant_by_name(w[1]);
 	if (c->mutant < 0) {
-		int h;
+		int h = host_mutant_by_name(w[1]);
 
-		for (h = 1; h < CHECK_NR_HOST_MUTANTS; h++)
-			if (!strcmp(w[1], check_host_mutant_names[h]))
-				break;
-		if (h == CHECK_NR_HOST_MUTANTS) {
+		if (h <= HOST_OK) {
 			known_list(known, sizeof(known), mutant_name, NR_MUTANTS);
-			return fail(p, "unknown mutant '%s' (known: %s, %s, %s)", w[1],
-				    known, check_host_mutant_names[1],
-				    check_host_mutant_names[2]);
+			for (h = HOST_OK + 1; h < NR_HOST_MUTANTS; h++)
+				snprintf(known + strlen(known), sizeof(known) - strlen(known),
+					 ", %s", host_mutants[h].name);
+			return fail(p, "unknown mutant '%s' (known: %s)", w[1], known);
 		}
 		if (!s->host)
 			return fail(p, "host mutant '%s' needs a 'host kvm' line "
@@ -459,7 +457,7 @@ static int finish(struct parser *p)
 
 	if (!s->nr_cpus)
 		return fail(p, "no cpus line");
-	if (s->protocol < 0)
+	if (!s->protocol)
 		return fail(p, "no protocol line");
 	if (!s->nr_cases)
 		return fail(p, "no expect line: say what the checker should find");
@@ -474,7 +472,6 @@ int scenario_load(const char *path, struct scenario *s, char *err, size_t errlen
 	int rc = 0;
 
 	memset(s, 0, sizeof(*s));
-	s->protocol = -1;
 	s->bound = -1;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	scenario_name(s, path);
