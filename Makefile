@@ -78,6 +78,14 @@ check-compilers: check-deps
 	  else echo "make check-compilers needs clang: sudo apt-get install clang"; exit 2; fi; }
 	$(Q)./scripts/check-compilers.sh
 
+# The whole suite on an ASan+UBSan build in $(O)/sanitize: any memory error
+# or undefined behaviour ends the test that hit it (exit status, no recovery).
+SANITIZE_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+                  -fno-sanitize-recover=undefined
+check-sanitize:
+	$(Q)$(MAKE) --no-print-directory O=$(O)/sanitize CFLAGS="$(SANITIZE_FLAGS)" \
+		LDFLAGS="$(SANITIZE_FLAGS)" check
+
 demo: $(O)/shootdown
 	$(Q)./scripts/demo.sh $(O)/shootdown
 
@@ -90,7 +98,7 @@ clean:
 # the built-in profiles are assembled into the binary
 $(O)/sim/profiles_builtin.o: $(wildcard profiles/*.profile)
 
-.PHONY: all check check-deps check-compilers demo bench clean
+.PHONY: all check check-deps check-sanitize check-compilers demo bench clean
 # keep test and bench objects (pattern-rule intermediates) for incremental builds
 .PRECIOUS: $(O)/%.o
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

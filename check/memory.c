@@ -12,30 +12,21 @@
 #include <string.h>
 
 #include "check/ck.h"
+#include "lib/raw.h"
 
 struct ck_machine ck;
 struct ck_fp ck_fp_cur;
 
 u64 ck_raw_read(uintptr_t a, int size)
 {
-	switch (size) {
-	case 1: return *(const volatile u8 *)a;
-	case 2: return *(const volatile u16 *)a;
-	case 4: return *(const volatile u32 *)a;
-	default: return *(const volatile u64 *)a;
-	}
+	return raw_read((const volatile void *)a, size);
 }
 
 void ck_raw_write(uintptr_t a, u64 v, int size)
 {
 	if (ck_in_phys(a))
 		ck.dirty[ck_pfn_of(a)] = 1;
-	switch (size) {
-	case 1: *(volatile u8 *)a = v; break;
-	case 2: *(volatile u16 *)a = v; break;
-	case 4: *(volatile u32 *)a = v; break;
-	default: *(volatile u64 *)a = v; break;
-	}
+	raw_write((volatile void *)a, v, size);
 }
 
 /* ---- physical memory and the hardware's port ------------------------------ */

@@ -11,6 +11,7 @@
 #include "lib/coro.h"
 
 #ifdef CORO_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -89,7 +90,14 @@ int coro_init(struct coro *co, size_t stack_size, void (*fn)(void *), void *arg)
 
 void coro_destroy(struct coro *co)
 {
-	if (co->stack)
+	if (co->stack) {
+#ifdef CORO_ASAN
+		/* A coroutine abandoned mid-call leaves its frames' redzones
+		 * poisoned; a later mapping at this address must not inherit
+		 * them. */
+		ASAN_UNPOISON_MEMORY_REGION(co->stack, co->stack_size);
+#endif
 		munmap(co->stack, co->stack_size);
+	}
 	co->stack = NULL;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bug.h"
+#include "lib/raw.h"
 #include "hw/hcall.h"
 #include "sim/internal.h"
 #include "sim/trace.h"
@@ -28,25 +29,6 @@ static inline struct sim_cpu *cur(void)
 	return S->cur;
 }
 
-static inline u64 mem_read(const volatile void *p, int size)
-{
-	switch (size) {
-	case 1: return *(const volatile u8 *)p;
-	case 2: return *(const volatile u16 *)p;
-	case 4: return *(const volatile u32 *)p;
-	default: return *(const volatile u64 *)p;
-	}
-}
-
-static inline void mem_write(volatile void *p, u64 v, int size)
-{
-	switch (size) {
-	case 1: *(volatile u8 *)p = v; break;
-	case 2: *(volatile u16 *)p = v; break;
-	case 4: *(volatile u32 *)p = v; break;
-	default: *(volatile u64 *)p = v; break;
-	}
-}
 
 /* What an access to a costs, and what it must be checked against. */
 static inline ps_t access_cost(struct sim_cpu *c, uintptr_t a, bool write, bool rmw)
@@ -64,7 +46,7 @@ static u64 simenv_load(const volatile void *p, int size)
 
 	sim_sync(c);
 	sim_charge(c, access_cost(c, (uintptr_t)p, false, false));
-	return mem_read(p, size);
+	return raw_read(p, size);
 }
 
 static void simenv_store(volatile void *p, u64 v, int size)
@@ -72,7 +54,7 @@ static void simenv_store(volatile void *p, u64 v, int size)
 	struct sim_cpu *c = cur();
 
 	sim_sync(c);
-	mem_write(p, v, size);
+	raw_write(p, v, size);
 	sim_charge(c, access_cost(c, (uintptr_t)p, true, false));
 }
 
@@ -99,10 +81,10 @@ static u64 simenv_rmw(volatile void *p, enum rmw_op op, u64 v, u64 cmp, int size
 	bool write;
 
 	sim_sync(c);
-	old = mem_read(p, size);
+	old = raw_read(p, size);
 	new = rmw_apply(op, old, v, cmp & mask, &write) & mask;
 	/* A locked op takes the line exclusive even when cmpxchg fails. */
-	mem_write(p, new, size);
+	raw_write(p, new, size);
 	sim_charge(c, access_cost(c, (uintptr_t)p, true, true));
 	return old;
 }
@@ -137,7 +119,7 @@ static bool simenv_spin_wait(const volatile void *p, u64 old, int size, u64 time
 	ps_t deadline = timeout_ns ? c->clock + ns_to_ps(timeout_ns) : PS_NEVER;
 
 	sim_sync(c);
-	if (mem_read(p, size) != old) {
+	if (raw_read(p, size) != old) {
 		sim_charge(c, S->cost.pause);
 		return true;
 	}
