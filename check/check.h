@@ -50,6 +50,8 @@ struct check_program {
 	void *kernel;		/* what env->kernel() returns (NULL: data) */
 };
 
+struct check_result;
+
 struct check_config {
 	bool sc;		/* sequential consistency: no store buffers */
 	int bound;		/* preemption bound; < 0: unbounded */
@@ -71,7 +73,38 @@ struct check_config {
 	bool host;
 	int host_deschedules;
 	u32 host_cpus;		/* vCPUs the host may deschedule; 0: all */
+	u32 nmi_cpus;		/* CPUs that take one perf NMI per run, anywhere */
 	enum host_mutant host_mutant;
+	/* Explore every execution instead of stopping at the first violation
+	 * (the witness counts are then exact; an Always needs it). */
+	bool all_executions;
+	/* Tests only: no reduction at all (no sleep sets, no DPOR), every
+	 * enabled event at every step; bound is ignored.  Tiny programs. */
+	bool unreduced;
+	/* Called about once a second during a search (NULL: never). */
+	void (*progress)(void *arg, const struct check_result *r, double seconds);
+	void *progress_arg;
+};
+
+/* What a search says, once it is over (check_verdict). */
+enum check_verdict {
+	CHECK_NEVER,		/* complete, no execution violates */
+	CHECK_SOMETIMES,	/* some execution violates (a proof) */
+	CHECK_ALWAYS,		/* complete, every complete execution violates */
+	CHECK_UNKNOWN,		/* none violates among those explored, incomplete */
+	CHECK_ERROR,
+};
+
+/* Why a search did not cover every execution (check_result.stop). */
+enum check_stop {
+	STOP_NONE,		/* it did: complete */
+	STOP_VIOLATION,		/* it stopped looking after a violation */
+	STOP_TIME,		/* max_seconds */
+	STOP_SCHEDULES,		/* max_schedules */
+	STOP_STEPS,		/* some execution was cut at max_steps */
+	STOP_BOUND,		/* the preemption bound cut choices */
+	STOP_RANDOM,		/* random mode never is */
+	STOP_ERROR,
 };
 
 struct check_result {
@@ -81,9 +114,14 @@ struct check_result {
 	u64 pruned;		/* of those, ended early as redundant (sleep sets) */
 	u64 bound_cut;		/* choice points the preemption bound cut */
 	u64 step_cut;		/* executions stopped at max_steps */
-	/* The search ran to its end (not stopped by a limit or a violation)
-	 * and nothing was cut but by the preemption bound. */
+	/* Complete executions (ran to their end or to a violation; not
+	 * pruned, not cut), and how many of those violate. */
+	u64 finished, witnesses;
+	/* The search covered every execution: not stopped by a limit or at a
+	 * violation, nothing cut by the step or the preemption bound. */
 	bool complete;
+	enum check_stop stop;	/* why not */
+	bool dpor;		/* unbounded, dynamic partial-order reduction */
 	double seconds;
 	u64 first_executions;	/* when the first violation was found */
 	double first_seconds;
@@ -96,6 +134,9 @@ struct check_result {
 int check_explore(const struct check_program *p, const struct check_config *cfg,
 		  struct check_result *r);
 void check_result_free(struct check_result *r);
+enum check_verdict check_verdict(const struct check_result *r);
+const char *check_verdict_name(enum check_verdict v);	/* "Never", ... */
+const char *check_stop_name(enum check_stop s);		/* "time", ... */
 
 /* ---- for programs under test ---------------------------------------------- */
 /* Give [p, p + size) a name in counterexamples ("mm.tlb_gen").  A region of

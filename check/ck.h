@@ -14,7 +14,9 @@
  *   SPEC   that CPU's hardware speculatively walks a cached page-table
  *          page (enabled only when the page has been freed);
  *   HOST   the hypervisor deschedules that vCPU, puts it back, or writes
- *          its steal time (only with a host, check_config.host).
+ *          its steal time (only with a host, check_config.host);
+ *   NMI    perf's NMI arrives on that CPU, whatever IF says (once per run
+ *          on each CPU of check_config.nmi_cpus).
  *
  * An event's footprint (struct ck_fp) is recorded while it executes; the
  * explorer uses footprints to decide which events commute (sleep sets).
@@ -28,7 +30,7 @@
 #include "x86.h"
 #include "lib/coro.h"
 
-#define CK_ACTOR_KINDS	5
+#define CK_ACTOR_KINDS	6
 #define CK_MAX_ACTORS	(CHECK_MAX_CPUS * CK_ACTOR_KINDS)
 #define CK_SB_CAP	16		/* store-buffer entries (power of 2) */
 #define CK_TLB_ENTRIES	8
@@ -41,7 +43,7 @@
 #define CK_ARENA_SIZE	(256 << 10)
 #define CK_STACK_SIZE	(256 << 10)
 
-enum ck_actor_kind { ACT_STEP, ACT_IRQ, ACT_DRAIN, ACT_SPEC, ACT_HOST };
+enum ck_actor_kind { ACT_STEP, ACT_IRQ, ACT_DRAIN, ACT_SPEC, ACT_HOST, ACT_NMI };
 
 static inline int ck_actor(int cpu, int kind) { return cpu * CK_ACTOR_KINDS + kind; }
 static inline int ck_actor_cpu(int a) { return a / CK_ACTOR_KINDS; }
@@ -115,9 +117,13 @@ struct ck_sb_entry {
 struct ck_sb {
 	struct ck_sb_entry e[CK_SB_CAP];
 	u8 head, n;
+	/* stores entered and drained in this run: DPOR orders a DRAIN after
+	 * the event that issued its store (the footprints do not: a buffered
+	 * store touches no shared memory) */
+	u32 pushed, popped;
 };
 
-enum ck_resume { RESUME_OP, RESUME_IRQ };
+enum ck_resume { RESUME_OP, RESUME_IRQ, RESUME_NMI };
 
 /* What a CPU carries from one event to the next besides its stack: the
  * part the program's init() may set up, saved once and restored per run. */
@@ -146,6 +152,8 @@ struct ck_cpu {
 	struct ck_arch arch;
 	bool halted, interrupted, timed_out;
 	u8 irq_depth;
+	u8 nmis;			/* NMIs still to come in this run */
+	bool in_nmi;
 	/* under a host: descheduled, how often, a steal-time write-back due */
 	bool off, writeback;
 	u8 deschedules;

@@ -444,31 +444,67 @@ static void ckenv_flush_tlb_local(void)
 
 /* ---- user memory and time passing ---------------------------------------------- */
 
-static int ckenv_user_access(u64 va, u64 *val, bool write)
+/*
+ * The translation half of an emulated access: KVM's emulator walks the
+ * guest's tables in software, after the exit that drained the store
+ * buffer.  Same convention as ck_user_translate.
+ */
+static int emulator_translate(struct ck_cpu *c, u64 va, bool write, u32 *pfn)
+{
+	u64 pt;
+	pte_t pte;
+
+	ck_drain_all(c);
+	pte = hw_walk_tables(&ck.hw, c->id, c->arch.hw.cr3, va, &pt, true);
+	if (!pte_present(pte) || !(pte & _PAGE_USER) || (write && !pte_write(pte)))
+		return 1;
+	if (!hw_leaf_in_ram(&ck.hw, &c->arch.hw, va, pte))
+		return -1;
+	*pfn = pte_pfn(pte);
+	c->latched_hit = false;
+	return 0;
+}
+
+/* A vCPU the host may stop: a host, and this CPU under it. */
+static bool under_host(const struct ck_cpu *c)
+{
+	return ck.cfg->host && ck.cur &&
+	       (!ck.cfg->host_cpus || (ck.cfg->host_cpus & 1u << c->id));
+}
+
+/*
+ * A user access.  The translation and the data access are one instruction:
+ * no event comes between them, not even the host's (a VM exit happens at
+ * an instruction boundary; a faulting instruction restarts).  Only an
+ * instruction KVM emulates is split in two events, translation then
+ * access, between which the host may deschedule the vCPU.
+ */
+static int user_access_common(u64 va, u64 *val, bool write, bool emulated)
 {
 	struct ck_cpu *c;
 	int tries;
 
 	for (tries = 0; ; tries++) {
+		bool split;
 		u32 pfn, gen;
 		int x;
 
 		c = op_begin(OP_USER);
 		c->watch_dirty = true;
 		ck_fp_cur.cls_r |= CL_FRAMES;
-		x = ck_user_translate(c, va, write, &pfn);
+		split = emulated && under_host(c);
+		x = split ? emulator_translate(c, va, write, &pfn) :
+			    ck_user_translate(c, va, write, &pfn);
 		if (x < 0)
 			return UA_SEGV;
 		if (!x) {
-			bool split = ck.cfg->host && ck.cur;
-
 			gen = ck.hw.mem.gen[pfn];
-			if (split) {	/* a host may stop the vCPU in between */
+			if (split) {
 				if (logging())
-					ck_log(c->id, "user %s 0x%llx translates (%s) -> "
-					       "frame %u", write ? "write" : "read",
-					       (unsigned long long)va, c->latched_hit ?
-					       "TLB hit" : "TLB miss, walked", pfn);
+					ck_log(c->id, "emulated user %s 0x%llx: KVM's emulator "
+					       "walks the tables -> frame %u",
+					       write ? "write" : "read",
+					       (unsigned long long)va, pfn);
 				choice_point(c, OP_USER_DONE);
 			}
 			ck_user_complete(c, va, val, write, pfn, gen, split);
@@ -480,12 +516,37 @@ static int ckenv_user_access(u64 va, u64 *val, bool write)
 			hw_report_livelock(&ck.hw, &c->arch.hw, va, write);
 			return UA_SEGV;		/* set-up: the report returns */
 		}
+		hw_page_fault(&ck.hw, &c->arch.hw, va);
 		if (c->arch.fault(va, write)) {
 			if (logging())
 				ck_log(c->id, "page fault handler: SIGSEGV");
 			return UA_SEGV;
 		}
 	}
+}
+
+/* copy_from_user_nmi: the translation, and no fault handler if it fails. */
+static int ckenv_user_read_nofault(u64 va, u64 *val)
+{
+	struct ck_cpu *c = op_begin(OP_USER);
+	u32 pfn;
+
+	c->watch_dirty = true;
+	ck_fp_cur.cls_r |= CL_FRAMES;
+	if (ck_user_translate(c, va, false, &pfn))
+		return UA_SEGV;
+	ck_user_complete(c, va, val, false, pfn, ck.hw.mem.gen[pfn], false);
+	return UA_OK;
+}
+
+static int ckenv_user_access(u64 va, u64 *val, bool write)
+{
+	return user_access_common(va, val, write, false);
+}
+
+static int ckenv_user_access_emulated(u64 va, u64 *val, bool write)
+{
+	return user_access_common(va, val, write, true);
 }
 
 static void timed_op(enum ck_op_kind kind, const char *what, u64 ns)
@@ -558,30 +619,35 @@ static int ckenv_pv_steal_time(u8 *preempted)
  * happens within the caller's step: the targets' interrupt handlers are not
  * involved, which is the whole hazard for interrupt-disabled walkers.
  */
-static int ckenv_hypercall_flush(int nr, const void *input)
+static int ckenv_hypercall_flush(int nr, const void *input, int reps)
 {
+	static struct hw_flush_request r;	/* one step at a time */
 	struct ck_cpu *c = op_begin(OP_HYPERCALL);
-	struct cpumask targets;
-	bool all;
 	int cpu;
 
 	c->watch_dirty = true;
-	if (hw_hypercall_targets(nr, input, &targets, &all)) {
+	if (hw_hypercall_decode(nr, input, reps, &r)) {
 		if (logging())
 			ck_log(c->id, "flush hypercall %d: malformed input, fails", nr);
 		return -1;
 	}
-	if (logging())
-		ck_log(c->id, "flush hypercall %d: the hypervisor flushes %s", nr,
-		       all ? "every vCPU" : "the vCPUs in its mask");
+	if (logging()) {
+		char what[64];
+
+		if (r.everything)
+			snprintf(what, sizeof(what), "everything");
+		else
+			snprintf(what, sizeof(what), "%d GVA range%s, from 0x%llx", r.nr,
+				 r.nr == 1 ? "" : "s",
+				 r.nr ? (unsigned long long)r.range[0].va : 0ULL);
+		ck_log(c->id, "flush hypercall %d: the hypervisor flushes %s on %s", nr,
+		       what, r.all_cpus ? "every vCPU" : "the vCPUs in its mask");
+	}
 	for (cpu = 0; cpu < ck.nr_cpus; cpu++) {
-		if (cpu == c->id || (!all && !__cpumask_test_cpu(cpu, &targets)))
+		if (cpu == c->id || (!r.all_cpus && !__cpumask_test_cpu(cpu, &r.targets)))
 			continue;
-		hw_flush_everything(&ck.hw, &ck.cpu[cpu].arch.hw);
+		hw_flush_request_apply(&ck.hw, &ck.cpu[cpu].arch.hw, &r);
 		ck_fp_cur.cpus |= 1u << cpu;
-		if (logging())
-			ck_log(c->id, "  cpu%d's TLB and paging-structure caches flushed",
-			       cpu);
 	}
 	return 0;
 }

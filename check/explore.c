@@ -24,6 +24,15 @@
  * are free and do not change which CPU is "current" (host events are
  * bounded by their own budget instead).  A CPU that blocks (spin_wait on an
  * unchanged value, hlt) or finishes hands over for free.
+ *
+ * Without a bound, the default: source-set dynamic partial-order reduction
+ * (Abdulla, Aronis, Jonsson & Sagonas, "Optimal dynamic partial order
+ * reduction", POPL 2014, Algorithm 1, source-DPOR) with the same sleep
+ * sets.  Each new event's vector clock is computed from the events before
+ * it; every earlier event it races with (dependent, another actor, not
+ * already ordered before it by happens-before) makes the search explore,
+ * at the node of that event, one of the initials of the reversed race
+ * unless one of them is explored there already.  See dpor_event().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +47,7 @@
 
 struct ck_node {
 	u32 enabled, sleep, done;
+	u32 backtrack;			/* DPOR: actors to explore here */
 	u32 costly;			/* choices that cost a preemption anyway */
 	u8 chosen, cur, npre;
 	bool cut;			/* the bound has cut a choice here */
@@ -47,6 +57,19 @@ struct ck_node {
 	 * long as it sleeps, so it is not copied). */
 	struct ck_fp fp[CK_MAX_ACTORS];
 	u16 sleep_at[CK_MAX_ACTORS];
+	/* DPOR, of the chosen event: it is its actor's seq-th event; vc[q]:
+	 * how many of actor q's events happen before it (itself included);
+	 * the stores its CPU had issued before and after it, and had drained
+	 * before it (a DRAIN drains store number pop_lo). */
+	u16 seq;
+	u16 vc[CK_MAX_ACTORS];
+	u32 push_lo, push_hi, pop_lo;
+};
+
+enum search_mode {
+	MODE_BOUNDED,		/* sleep sets and iterative preemption bounding */
+	MODE_DPOR,		/* sleep sets and source-DPOR, unbounded */
+	MODE_FULL,		/* no reduction: every enabled event everywhere */
 };
 
 struct search {
@@ -63,8 +86,11 @@ struct search {
 	u32 best_len;
 	char best_why[sizeof(ck.why)];
 	u64 since_violation;
-	double t0;
+	double t0, last_progress;
 	bool stopped;		/* by a limit, not by running out of choices */
+	enum check_stop why;	/* which limit */
+	bool cut_short;		/* an execution was cut at s->limit < max_steps */
+	enum search_mode mode;
 };
 
 static double now_s(void)
@@ -153,6 +179,29 @@ bool ck_fp_dependent(const struct ck_fp *a, const struct ck_fp *b)
 	       class_conflict(a, b) || mem_conflict(a, b);
 }
 
+/*
+ * The dependency DPOR uses, and the sleep sets with it: ck_fp_dependent,
+ * and besides any two events of one CPU but its DRAIN (its steps, its
+ * interrupts and NMIs, its speculative walks and host events share one
+ * stack, one IF, one TLB: order matters whatever the footprints say; a
+ * footprint left incomplete there would make DPOR miss a race).  A DRAIN
+ * keeps ck_fp_dependent's rule for its own CPU, and is ordered after the
+ * store it drains by dpor_event().
+ */
+static bool dpor_dependent(const struct ck_fp *a, const struct ck_fp *b)
+{
+	if (ck_actor_cpu(a->actor) == ck_actor_cpu(b->actor) &&
+	    ck_actor_kind(a->actor) != ACT_DRAIN && ck_actor_kind(b->actor) != ACT_DRAIN)
+		return true;
+	return ck_fp_dependent(a, b);
+}
+
+static bool dependent(const struct search *s, const struct ck_fp *a,
+		      const struct ck_fp *b)
+{
+	return s->mode == MODE_BOUNDED ? ck_fp_dependent(a, b) : dpor_dependent(a, b);
+}
+
 static bool fp_equal(const struct ck_fp *a, const struct ck_fp *b)
 {
 	return a->nr == b->nr && !memcmp(a->lo, b->lo, a->nr * sizeof(a->lo[0])) &&
@@ -181,6 +230,7 @@ static void build_order(struct search *s)
 		for (i = 0; i < n; i++) {
 			s->order[cur][k++] = ck_actor((cur + i) % n, ACT_STEP);
 			s->order[cur][k++] = ck_actor((cur + i) % n, ACT_IRQ);
+			s->order[cur][k++] = ck_actor((cur + i) % n, ACT_NMI);
 		}
 		for (i = 0; i < n; i++)
 			s->order[cur][k++] = ck_actor((cur + i) % n, ACT_DRAIN);
@@ -225,6 +275,11 @@ static int next_choice(const struct search *s, const struct ck_node *n, bool *cu
 	u32 open = n->enabled & ~(n->done | n->sleep);
 	int i;
 
+	/* DPOR explores at a node what races asked for; a new node starts
+	 * with its first choice (backtrack still 0) */
+	if (s->mode == MODE_DPOR && n->backtrack)
+		open &= n->backtrack;
+
 	for (i = 0; open && i < s->norder; i++) {
 		int a = s->order[n->cur][i];
 
@@ -257,7 +312,7 @@ static void child_sleep(struct search *s, u32 d, int a)
 		int z = __builtin_ctz(cand);
 
 		cand &= cand - 1;
-		if (!ck_fp_dependent(sleeper_fp(s, n, z), fa)) {
+		if (!dependent(s, sleeper_fp(s, n, z), fa)) {
 			keep |= 1u << z;
 			ch->sleep_at[z] = n->sleep_at[z];
 		}
@@ -267,12 +322,132 @@ static void child_sleep(struct search *s, u32 d, int a)
 		int z = __builtin_ctz(cand);
 
 		cand &= cand - 1;
-		if (!ck_fp_dependent(&n->fp[z], fa)) {
+		if (!dependent(s, &n->fp[z], fa)) {
 			keep |= 1u << z;
 			ch->sleep_at[z] = d;
 		}
 	}
-	ch->sleep = keep;
+	ch->sleep = s->mode == MODE_FULL ? 0 : keep;
+}
+
+/* ---- source-DPOR ------------------------------------------------------------ */
+
+static void vc_join(u16 *vc, const u16 *other)
+{
+	int q;
+
+	for (q = 0; q < CK_MAX_ACTORS; q++)
+		if (other[q] > vc[q])
+			vc[q] = other[q];
+}
+
+/*
+ * Event k races with the new event d (vcd: d's clock as far as the events
+ * after k go).  v = notdep(k).d: the events after k that do not happen
+ * after it, then d.  Its initials are the actors whose first event in v
+ * has no predecessor in v: each could start, at node k, an execution that
+ * reverses the race.  If none of them is explored at k already, explore
+ * one (Abdulla et al. 2014, Algorithm 1, lines 5-9).
+ */
+static void dpor_race(struct search *s, u32 k, u32 d, const u16 *vcd)
+{
+	struct ck_node *e = &s->nodes[k];
+	int ak = e->chosen;
+	u16 sk = e->seq, first[CK_MAX_ACTORS];
+	u32 have = 0, initials = 0, cand, m;
+
+	for (m = k + 1; m <= d; m++) {
+		const struct ck_node *x = &s->nodes[m];
+		const u16 *vc = m == d ? vcd : x->vc;
+		int q = x->chosen;
+		bool pred = false;
+		u32 h;
+
+		if (m < d && vc[ak] >= sk)
+			continue;			/* happens after k */
+		if (have & 1u << q)
+			continue;			/* not q's first in v */
+		for (h = have; h && !pred; h &= h - 1)
+			pred = vc[__builtin_ctz(h)] >= first[__builtin_ctz(h)];
+		first[q] = m == d ? 0xffff : x->seq;
+		have |= 1u << q;
+		if (pred)
+			continue;
+		if ((e->backtrack | e->done) & 1u << q)
+			return;				/* explored or due there */
+		initials |= 1u << q;
+	}
+	/* an initial is enabled at k if happens-before is right; if one were
+	 * not, every enabled event at k is the safe answer */
+	cand = initials & e->enabled & ~e->sleep;
+	if (cand)
+		e->backtrack |= 1u << __builtin_ctz(cand);
+	else if (initials & ~e->sleep)
+		e->backtrack |= e->enabled & ~e->sleep;
+}
+
+/*
+ * The new event at node d: its vector clock, and its races.  Scanning the
+ * execution backwards, an event not yet known to happen before d is
+ * joined into d's clock if it is d's actor's previous event (program
+ * order), if it enabled d's actor (d could not run before it), if it
+ * issued the store d drains, or if it is dependent with d: then it is a
+ * race.  Going backwards, every later predecessor is joined before an
+ * earlier event is looked at, so "not yet known" is exact.
+ */
+static void dpor_event(struct search *s, u32 d)
+{
+	struct ck_node *n = &s->nodes[d];
+	int a = n->chosen, cpu = ck_actor_cpu(a);
+	const struct ck_fp *f = &n->fp[a];
+	bool drain = ck_actor_kind(a) == ACT_DRAIN, enabler = true;
+	u16 vc[CK_MAX_ACTORS];
+	u32 abit = 1u << a;
+	int k;
+
+	memset(vc, 0, sizeof(vc));
+	n->seq = 0;
+	for (k = (int)d - 1; k >= 0; k--) {
+		struct ck_node *m = &s->nodes[k];
+		int b = m->chosen;
+		bool join = false;
+
+		if (enabler && !(m->enabled & abit)) {
+			join = true;		/* m's event enabled a */
+			enabler = false;
+		}
+		if (vc[b] >= m->seq) {
+			if (join)
+				vc_join(vc, m->vc);	/* (nothing new) */
+			continue;
+		}
+		if (b == a) {
+			n->seq = m->seq;	/* + 1 below */
+			enabler = false;	/* a ran since: it stayed enabled */
+			join = true;
+		} else if (drain && ck_actor_cpu(b) == cpu &&
+			   m->push_lo <= n->pop_lo && n->pop_lo < m->push_hi) {
+			join = true;		/* issued the store a drains */
+		} else if (dpor_dependent(&m->fp[b], f)) {
+			dpor_race(s, k, d, vc);
+			join = true;
+		}
+		if (join)
+			vc_join(vc, m->vc);
+	}
+	n->seq++;
+	vc[a] = n->seq;
+	memcpy(n->vc, vc, sizeof(vc));
+}
+
+/* Event d disabled the actors in dis: they could have run first (a false
+ * independence would hide that from the race analysis). */
+static void dpor_disabled(struct search *s, u32 d, u32 en_after)
+{
+	struct ck_node *n = &s->nodes[d];
+	u32 dis = n->enabled & ~en_after & ~(1u << n->chosen);
+
+	n->backtrack |= dis & ~n->sleep;
 }
 
 static void nondeterministic(struct search *s, u32 d, const char *what)
@@ -305,7 +480,8 @@ static void record_violation(struct search *s, u32 len)
 		memcpy(s->best_why, ck.why, sizeof(s->best_why));
 	}
 	r->violation = true;
-	s->limit = len > 1 ? len - 1 : 1;
+	if (!s->cfg->all_executions)
+		s->limit = len > 1 ? len - 1 : 1;
 }
 
 /*
@@ -355,6 +531,8 @@ static void dfs_execution(struct search *s)
 		n = &s->nodes[d];
 		if (end)
 			break;
+		if (s->mode == MODE_DPOR && d && d >= s->prefix)
+			dpor_disabled(s, d - 1, en);
 		if (d < s->prefix) {
 			if (en != n->enabled) {
 				nondeterministic(s, d, "enabled events");
@@ -365,6 +543,8 @@ static void dfs_execution(struct search *s)
 			if (d >= s->limit) {
 				if (s->limit == s->max_steps)
 					r->step_cut++;
+				else
+					s->cut_short = true;
 				break;
 			}
 			n->enabled = en;
@@ -372,9 +552,14 @@ static void dfs_execution(struct search *s)
 			n->cur = cur;
 			n->npre = npre;
 			n->done = 0;
+			n->backtrack = 0;
 			n->cut = false;
-			if (!d)
+			if (!d || s->mode == MODE_FULL)
 				n->sleep = 0;
+			/* an event that got disabled is awake again: its next
+			 * event may not be the one that fell asleep */
+			if (s->mode == MODE_DPOR)
+				n->sleep &= en;
 			a = next_choice(s, n, &cut);
 			if (a < 0) {
 				if (cut) {
@@ -387,9 +572,16 @@ static void dfs_execution(struct search *s)
 			}
 			n->chosen = a;
 			n->done |= 1u << a;
+			n->backtrack |= 1u << a;
 		}
 		n->slow = ck.timeouts != timeouts;
 		npre += is_preemption(en, n->costly, cur, a);
+		if (d + 1 >= s->prefix) {
+			const struct ck_sb *sb = &ck.cpu[ck_actor_cpu(a)].sb;
+
+			n->push_lo = sb->pushed;
+			n->pop_lo = sb->popped;
+		}
 		ck_exec(a);
 		/* determinism: replayed steps must touch what they touched
 		 * (checked on every 8th execution, replayed in full) */
@@ -399,8 +591,12 @@ static void dfs_execution(struct search *s)
 			break;
 		}
 		n->fp[a] = ck_fp_cur;
-		if (d + 1 >= s->prefix)
+		if (d + 1 >= s->prefix) {
+			n->push_hi = ck.cpu[ck_actor_cpu(a)].sb.pushed;
 			child_sleep(s, d, a);
+			if (s->mode == MODE_DPOR)
+				dpor_event(s, d);
+		}
 		if (ck_actor_kind(a) <= ACT_IRQ)
 			cur = ck_actor_cpu(a);
 		d++;
@@ -410,6 +606,10 @@ static void dfs_execution(struct search *s)
 	if (end && !ck.violated)
 		ck_run_end();
 	s->depth = d;
+	if ((end || ck.violated) && !r->error) {
+		r->finished++;
+		r->witnesses += ck.violated;
+	}
 	if (ck.violated && !r->error)
 		record_violation(s, d);
 }

@@ -15,6 +15,7 @@
 #include "check/ck.h"
 
 static void take_irq(struct ck_cpu *c);
+static void take_nmi(struct ck_cpu *c);
 
 void ck_announce(struct ck_cpu *c, enum ck_op_kind kind)
 {
@@ -43,7 +44,10 @@ void ck_park(struct ck_cpu *c)
 			__builtin_longjmp(c->restart, 1);
 		if (c->resume == RESUME_OP)
 			return;
-		take_irq(c);
+		if (c->resume == RESUME_NMI)
+			take_nmi(c);
+		else
+			take_irq(c);
 	}
 }
 
@@ -54,6 +58,31 @@ void ck_park_dead(struct ck_cpu *c)
 	c->arch.irq_on = false;
 	for (;;)
 		ck_park(c);
+}
+
+/* An NMI: taken at an instruction boundary whatever IF says, not nested;
+ * entry and IRET are serializing like an interrupt's. */
+static void take_nmi(struct ck_cpu *c)
+{
+	struct ck_op saved = c->op;
+	char d[48];
+	int drained;
+
+	c->nmis--;
+	c->in_nmi = true;
+	drained = ck_drain_all(c);
+	if (unlikely(ck.verbose))
+		ck_log(c->id, "takes an NMI (perf sample)%s", ck_drained(drained, d, sizeof(d)));
+	c->arch.irq[VEC_NMI](VEC_NMI);
+	ck_announce(c, OP_IRET);
+	ck_park(c);
+	drained = ck_drain_all(c);
+	c->in_nmi = false;
+	if (unlikely(ck.verbose))
+		ck_log(c->id, "iret from NMI%s", ck_drained(drained, d, sizeof(d)));
+	c->op = saved;
+	c->interrupted = true;
+	c->watch_dirty = true;
 }
 
 /* An interrupt is delivered: entry and IRET are serializing (docs/checker.md). */
@@ -297,6 +326,8 @@ static void cpu_reset(struct ck_cpu *c)
 	c->off = c->writeback = false;
 	c->deschedules = 0;
 	c->irq_depth = 0;
+	c->nmis = ck.cfg->nmi_cpus >> c->id & 1;
+	c->in_nmi = false;
 	c->sb.head = c->sb.n = 0;
 	c->watch_n = 0;
 	c->watch_dirty = true;
@@ -474,6 +505,9 @@ u32 ck_enabled(bool *end)
 				m |= 1u << ck_actor(i, ACT_IRQ);
 			if (unlikely(ck_spec_enabled(c)))
 				m |= 1u << ck_actor(i, ACT_SPEC);
+			if (unlikely(c->nmis) && !c->in_nmi && c->arch.irq[VEC_NMI] &&
+			    c->op.kind != OP_USER_DONE && c->op.kind != OP_DONE)
+				m |= 1u << ck_actor(i, ACT_NMI);
 		}
 		if (m || !fire_timeout())
 			break;
@@ -495,6 +529,10 @@ void ck_exec(int a)
 	case ACT_IRQ:
 		ck_fp_cur.irq |= 1u << c->id;
 		c->resume = RESUME_IRQ;
+		goto run;
+	case ACT_NMI:
+		ck_fp_cur.irq |= 1u << c->id;
+		c->resume = RESUME_NMI;
 		goto run;
 	case ACT_STEP:
 		c->resume = RESUME_OP;

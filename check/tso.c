@@ -89,8 +89,12 @@ static void shadow_retire(struct shadow *s)
 
 void ck_tso_reset(void)
 {
+	int i;
+
 	nr_shadows = 0;
 	memset(bloom, 0, sizeof(bloom));
+	for (i = 0; i < CHECK_MAX_CPUS; i++)
+		ck.cpu[i].sb.pushed = ck.cpu[i].sb.popped = 0;
 }
 
 static inline bool overlaps(uintptr_t a, int as, uintptr_t b, int bs)
@@ -234,6 +238,7 @@ void ck_drain_one(struct ck_cpu *c)
 	}
 	sb->head = (sb->head + 1) & (CK_SB_CAP - 1);
 	sb->n--;
+	sb->popped++;
 }
 
 /* Serializing events and locked operations: empty the buffer, in order. */
@@ -268,6 +273,7 @@ void ck_store(struct ck_cpu *c, uintptr_t a, u64 v, int size)
 		shadow_get(w)->pending++;
 	ck_raw_write(a, v, size);	/* write-through: the issuer's plain view */
 	e = sb_at(sb, sb->n++);
+	sb->pushed++;
 	e->addr = a;
 	e->val = v;
 	e->size = size;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "work/scenario.h"
 #include "proto/kernel.h"
 
@@ -42,16 +43,15 @@ struct outcome {
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* One line, escaped like every usage error (cli/options.c); returns 2. */
 static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("shootdown check: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	usage_vline(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return 2;
+	return EXIT_USAGE;
 }
 
 static void help(void)
@@ -73,19 +73,6 @@ static void help(void)
 	     "docs/checker.md describes the model and the scenario format.");
 }
 
-static int parse_num(const char *opt, const char *s, long long min, long long max,
-		     long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (errno || end == s || *end || *out < min || *out > max)
-		return usage_error("%s: '%s' is not a number in %lld..%lld", opt, s,
-				   min, max);
-	return 0;
-}
-
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
@@ -100,52 +87,54 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long long v;
+	jmp_buf bad, *saved = usage_jmp;
 	int ch;
 
+	/*
+	 * The strict number parsers of cli/options.c die_usage on bad input;
+	 * cmd_check returns its status instead (the tests call it in-process),
+	 * so their exit comes back here.
+	 */
+	if (setjmp(bad)) {
+		usage_jmp = saved;
+		return EXIT_USAGE;
+	}
+	usage_jmp = &bad;
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
-			if (parse_num("--bound", optarg, -1, 64, &v))
-				return 2;
-			o->bound = v;
+			o->bound = parse_int("--bound", optarg, -1, 64);
 			break;
 		case 'r':
-			if (parse_num("--random", optarg, 1, 1000000000, &v))
-				return 2;
-			o->random = v;
+			o->random = parse_int("--random", optarg, 1, 1000000000);
 			break;
 		case 's':
-			if (parse_num("--seed", optarg, 0, LLONG_MAX, &v))
-				return 2;
-			o->seed = v;
+			o->seed = parse_u64("--seed", optarg);
 			break;
 		case 'n':
-			if (parse_num("--steps", optarg, 10, 1000000, &v))
-				return 2;
-			o->steps = v;
+			o->steps = parse_int("--steps", optarg, 10, 1000000);
 			break;
 		case 't':
-			if (parse_num("--time", optarg, 1, 86400, &v))
-				return 2;
-			o->seconds = v;
+			o->seconds = parse_int("--time", optarg, 1, 86400);
 			break;
 		case 'S': o->sc = true; break;
 		case 'v': o->show = true; break;
 		case 'j': o->json = true; break;
 		case 'h':
+			usage_jmp = saved;
 			help();
 			return -1;
+		case ':':
+			/* the option as typed: "--bound", or an abbreviation */
+			die_usage("%s: missing value (try --help)",
+				  quote(argv[optind - 1]));
 		default:
-			if (optopt)
-				return usage_error("option '-%c' needs no value or is "
-						   "unknown (try --help)", optopt);
-			return usage_error("unknown option '%s' (try --help)",
-					   argv[optind - 1]);
+			die_bad_option(argv, optind, optopt);
 		}
 	}
+	usage_jmp = saved;
 	return 0;
 }
 

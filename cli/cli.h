@@ -10,13 +10,18 @@
  *	1  a run detected a violation, a deadlock or a stuck call
  *	2  bad usage or bad input (one line on stderr, nothing run)
  *	3  internal error
+ *	128+N  run and compare: stopped by signal N (SIGINT, SIGTERM)
  */
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "work/workload.h"
 
@@ -34,12 +39,21 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_check(int argc, char **argv);		/* check.c */
+int cmd_torture(int argc, char **argv);		/* torture.c */
 
 /* ---- options.c: parsing helpers ------------------------------------------ */
 
 /* Print "shootdown: <message>" as one line on stderr and exit 2. */
 void __attribute__((noreturn, format(printf, 1, 2)))
 die_usage(const char *fmt, ...);
+/* When set, die_usage longjmps here with EXIT_USAGE instead of exiting:
+ * for callers that return their status (cmd_check) and the fuzzers. */
+extern jmp_buf *usage_jmp;
+/* The same one line, without exiting; bytes outside ' '..'~' become '?'. */
+void __attribute__((format(printf, 1, 2))) usage_line(const char *fmt, ...);
+void usage_vline(const char *fmt, va_list ap);
+/* A printable copy of user input, cut at 48 characters (two live at once). */
+const char *quote(const char *s);
 
 /* Longest list a comma-separated option accepts: entries, characters. */
 #define LIST_MAX	64
@@ -107,6 +121,8 @@ struct grid {
 	enum table_free table_free;
 	enum host_mutant host_mutant;
 	struct result_row *rows;	/* [row * nr_cols + col] */
+	int nr_done;			/* rows[] that ran, in order (fewer
+					 * than all when interrupted) */
 };
 
 /* ---- output.c ------------------------------------------------------------ */
@@ -114,9 +130,33 @@ void print_json_row(const struct result_row *r);
 void print_csv_header(void);
 void print_csv_row(const struct result_row *r);
 void print_run_summary(const struct result_row *r);
+/* The first line of compare's tables: printed before the grid runs. */
+void print_compare_heading(const struct grid *g);
+/* The tables of the nr_done cells that ran. */
 void print_compare_tables(const struct grid *g);
+/* Flush stdout; false on a write error (remembered; nothing printed). */
+bool output_ok(void);
 /* Flush stdout; on a write error, one line on stderr and false. */
 bool finish_output(void);
+
+/* ---- outfile.c: a file a run writes (--trace) ----------------------------- */
+struct out_file {
+	const char *opt, *path;
+	FILE *f;		/* what the run writes to */
+	int fd;			/* a regular PATH, written at the end; -1: f is PATH */
+	dev_t dev;		/* PATH's file, as opened */
+	ino_t ino;
+	char *created_path;	/* out_open created it: removed unless committed */
+};
+
+/* Open path for opt before anything runs; exit 2 (one line) if it cannot
+ * be written.  A regular file is left as it is until out_commit. */
+void out_open(struct out_file *o, const char *opt, const char *path);
+/* The output is complete: put it in place.  False: one line on stderr,
+ * a regular PATH as it was (unless the copy itself failed). */
+bool out_commit(struct out_file *o);
+/* The output is not to be kept: a regular PATH stays as it was. */
+void out_discard(struct out_file *o);
 
 /* ---- list.c -------------------------------------------------------------- */
 void list_protocols(void);

@@ -6,6 +6,7 @@
  *	shootdown compare  a grid of simulations, as a table
  *	shootdown list     protocols, workloads, mutants, profiles
  *	shootdown check    the interleaving checker (check/)
+ *	shootdown torture  random configurations until a time is up
  *
  * Each subcommand parses its own options (getopt_long) and returns the exit
  * status; see cli/cli.h for what the statuses mean.
@@ -28,6 +29,7 @@ static const struct subcommand subcommands[] = {
 	{ "compare",	cmd_compare,	"run protocols x CPU counts, print a table" },
 	{ "list",	cmd_list,	"list protocols, workloads, mutants, profiles" },
 	{ "check",	cmd_check,	"explore interleavings with the checker" },
+	{ "torture",	cmd_torture,	"run random configurations for a while" },
 	{ "help",	cmd_help,	"help on a command (same as COMMAND --help)" },
 };
 

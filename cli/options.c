@@ -8,6 +8,7 @@
  * Scripts can rely on that: nothing on stdout, nothing half-written.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,25 +22,50 @@
 /* Values quoted back are cut here, so one line stays one screen line. */
 #define QUOTE_MAX	48
 
-void die_usage(const char *fmt, ...)
+jmp_buf *usage_jmp;
+
+/*
+ * Control characters and bytes above 0x7e become '?': a value with a newline
+ * must not make a second line, and an escape sequence in a file name must
+ * not reach the terminal.  Every message goes through here, so a caller
+ * that forgets quote() still prints one plain line.
+ */
+void usage_vline(const char *fmt, va_list ap)
 {
 	char msg[512];
-	va_list ap;
-	char *nl;
+	char *c;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	/* A value with a newline in it must not make a second line. */
-	while ((nl = strpbrk(msg, "\r\n")))
-		*nl = ' ';
+	for (c = msg; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
 	fflush(stdout);
 	fprintf(stderr, "shootdown: %s\n", msg);
+}
+
+void usage_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	usage_vline(fmt, ap);
+	va_end(ap);
+}
+
+void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	usage_vline(fmt, ap);
+	va_end(ap);
+	if (usage_jmp)
+		longjmp(*usage_jmp, EXIT_USAGE);
 	exit(EXIT_USAGE);
 }
 
 /* A printable, bounded copy of user input for an error message. */
-static const char *quote(const char *s)
+const char *quote(const char *s)
 {
 	static char ring[2][QUOTE_MAX + 4];	/* two per message */
 	static int next;
@@ -55,20 +81,22 @@ static const char *quote(const char *s)
 /*
  * Decimal only: "010" is ten, not eight, and "0x10" is an error rather than
  * a guess.  strtoull alone would accept leading blanks, a sign (wrapping
- * "-1" to 2^64-1) and trailing junk; all of those are rejected here.
- * Returns false when the number does not fit in 64 bits.
+ * "-1" to 2^64-1) and trailing junk; all of those are rejected here.  The
+ * digits start at d, inside s, the whole value quoted back.  Returns false
+ * when the number does not fit in 64 bits.
  */
-static bool parse_digits(const char *opt, const char *s, uint64_t *v)
+static bool parse_digits(const char *opt, const char *s, const char *d,
+			 uint64_t *v)
 {
 	unsigned long long x;
 	char *end;
 
-	if (s[0] < '0' || s[0] > '9')
+	if (d[0] < '0' || d[0] > '9')
 		die_usage("%s: '%s' is %s", opt, quote(s),
-			  s[0] == '-' && s[1] >= '0' && s[1] <= '9' ?
+			  d[0] == '-' && d[1] >= '0' && d[1] <= '9' ?
 			  "negative" : "not a number");
 	errno = 0;
-	x = strtoull(s, &end, 10);
+	x = strtoull(d, &end, 10);
 	if (*end)
 		die_usage("%s: '%s' is not a number", opt, quote(s));
 	*v = x;
@@ -79,22 +107,32 @@ uint64_t parse_u64(const char *opt, const char *s)
 {
 	uint64_t v;
 
-	if (!parse_digits(opt, s, &v))
+	if (!parse_digits(opt, s, s, &v))
 		die_usage("%s: '%s' is too large (at most %llu)", opt, quote(s),
 			  (unsigned long long)UINT64_MAX);
 	return v;
 }
 
-/* Out of range, negative or huge: all one message, naming the range. */
+/*
+ * Out of range, negative or huge: all one message, naming the range.  A
+ * '-' is taken only when min is below zero (--bound -1 is "no bound").
+ */
 int parse_int(const char *opt, const char *s, int min, int max)
 {
-	bool negative = s[0] == '-' && s[1] >= '0' && s[1] <= '9';
+	bool negative = min < 0 && s[0] == '-' && s[1] >= '0' && s[1] <= '9';
 	uint64_t v = 0;
+	long long x;
 
-	if (negative || !parse_digits(opt, s, &v) ||
-	    v < (uint64_t)min || v > (uint64_t)max)
-		die_usage("%s: '%s' is not in %d..%d", opt, quote(s), min, max);
-	return (int)v;
+	if (!negative && s[0] == '-' && s[1] >= '0' && s[1] <= '9')
+		goto range;
+	if (!parse_digits(opt, s, s + negative, &v) || v > (uint64_t)INT_MAX + 1)
+		goto range;
+	x = negative ? -(long long)v : (long long)v;
+	if (x < min || x > max)
+		goto range;
+	return (int)x;
+range:
+	die_usage("%s: '%s' is not in %d..%d", opt, quote(s), min, max);
 }
 
 int split_list(const char *opt, const char *s, char *buf, size_t buflen,
@@ -198,7 +236,14 @@ const struct workload *lookup_workload(const char *name)
 void die_bad_option(char **argv, int optind, int optopt)
 {
 	const char *arg = argv[optind - 1];
+	const char *eq = strchr(arg, '=');
 
+	/* "--sc=1": getopt reports the option's value in optopt */
+	if (optopt && arg[0] == '-' && arg[1] == '-' && eq) {
+		int len = eq - arg > QUOTE_MAX ? QUOTE_MAX : (int)(eq - arg);
+
+		die_usage("option '%.*s' takes no value", len, arg);
+	}
 	if (optopt && arg[0] == '-' && arg[1] != '-')
 		die_usage("unknown option '-%c'", optopt);
 	die_usage("unknown option '%s'", quote(arg));
@@ -244,7 +289,7 @@ enum table_free lookup_table_free(const char *name)
 
 	if (i < 0)
 		die_usage("--table-free: unknown policy '%s' (known: ipi, rcu, sync-one)",
-			  name);
+			  quote(name));
 	return (enum table_free)i;
 }
 

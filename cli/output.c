@@ -279,12 +279,25 @@ void print_csv_row(const struct result_row *r)
 	putchar('\n');
 }
 
+/* Why stdout failed, from the first write that did: errno moves on. */
+static int output_errno;
+
+bool output_ok(void)
+{
+	if (output_errno)
+		return false;
+	errno = 0;
+	if (!fflush(stdout) && !ferror(stdout))
+		return true;
+	output_errno = errno ? errno : EIO;
+	return false;
+}
+
 bool finish_output(void)
 {
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "shootdown: cannot write output: %s\n",
-			strerror(errno ? errno : EIO));
-		return false;
-	}
-	return true;
+	if (output_ok())
+		return true;
+	fprintf(stderr, "shootdown: cannot write output: %s\n",
+		strerror(output_errno));
+	return false;
 }

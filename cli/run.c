@@ -9,8 +9,16 @@
  *      (threads <= cpus, ...) -- all bad input is rejected here, before
  *      the first simulation starts;
  *   3. run_grid: simulate each cell, streaming JSON/CSV rows as they finish.
+ *
+ * Output is checked as early as it can be: the trace file is opened in step
+ * 2, and the first line of compare's table (or the CSV header) is written
+ * and flushed before the first run, so a full disk is found before minutes
+ * of simulation, and a write error ends the grid at once.  SIGINT and
+ * SIGTERM end it too, at the next event of the run in progress: what
+ * finished is printed, the trace file is left as it was.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +27,7 @@
 #include "cli/progress.h"
 
 #define PARAMS_MAX	8
+#define SETS_MAX	16
 
 struct run_opts {
 	bool compare;
@@ -44,6 +53,8 @@ struct run_opts {
 	enum host_mutant host_mutant;
 	struct { const char *name; uint64_t value; } params[PARAMS_MAX];
 	int nr_params;			/* --param NAME=VALUE, in order given */
+	const char *sets[SETS_MAX];	/* --set KEY=VALUE, in order given */
+	int nr_sets;
 };
 
 #define VM_USAGE \
@@ -73,6 +84,9 @@ static const char run_usage[] =
 "  -m, --mutate M       run with a deliberate bug (shootdown list mutants)\n"
 "      --param NAME=V   set a parameter of the protocol (shootdown list\n"
 "                       protocols shows them and their ranges); repeatable\n"
+"      --set KEY=VALUE  override one key of the profile, in its units (ns for\n"
+"                       *_ns keys); the profile is then named NAME+KEY=VALUE;\n"
+"                       repeatable\n"
 "  -T, --trace FILE     write a Perfetto/Chrome trace of the run to FILE\n"
 "  -j, --json           one JSON object per result (JSON Lines)\n"
 "      --csv            CSV: a header line and one line per result\n"
@@ -81,7 +95,8 @@ static const char run_usage[] =
 VM_USAGE
 "\n"
 "'shootdown list' shows the protocols, workloads, mutants and profiles.\n"
-"Exit status: 0 ok, 1 violation detected, 2 bad usage, 3 internal error.\n"
+"Exit status: 0 ok, 1 violation detected, 2 bad usage, 3 internal error,\n"
+"130 interrupted (SIGINT; 143 for SIGTERM).\n"
 "See shootdown(1) for the output fields.\n";
 
 static const char compare_usage[] =
@@ -95,7 +110,7 @@ static const char compare_usage[] =
 "  -t, --threads T1,T2,...  one row per thread count instead (needs a single\n"
 "                       --cpus value); a single T applies to every row\n"
 "  -w, --workload, -l, --lazy, -i, --iters, -P, --profile, -s, --seed, --repeat,\n"
-"  -m, --mutate, --param (each protocol takes the ones it has), -T, --trace\n"
+"  -m, --mutate, --param (each protocol takes the ones it has), --set, -T, --trace\n"
 "                       (one cell only), -j, --json, --csv, -h, --help\n"
 "                       as for shootdown run\n"
 "      --vms N1,N2,...  one row per VM count (VMs of --vcpus on --pcpus)\n"
@@ -123,6 +138,7 @@ static const char compare_usage[] =
 	{ "table-free",	required_argument,	NULL, 'F' },		\
 	{ "host-mutate", required_argument,	NULL, 'M' },		\
 	{ "param",	required_argument,	NULL, 'X' },		\
+	{ "set",	required_argument,	NULL, 'K' },		\
 	{ "help",	no_argument,		NULL, 'h' },		\
 	{ NULL, 0, NULL, 0 }
 
@@ -182,6 +198,49 @@ static void parse_param(struct run_opts *o, const char *arg)
 	o->params[o->nr_params].name = arg;
 	o->params[o->nr_params].value = parse_u64("--param", eq + 1);
 	o->nr_params++;
+}
+
+/* --set KEY=VALUE: the key and value are checked once the profile is
+ * loaded, by the profile parser itself. */
+static void parse_set(struct run_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	int i;
+
+	if (!eq || eq == arg)
+		die_usage("--set: '%s' is not KEY=VALUE", arg);
+	if (o->nr_sets == SETS_MAX)
+		die_usage("--set: more than %d overrides", SETS_MAX);
+	for (i = 0; i < o->nr_sets; i++)
+		if (!strncmp(o->sets[i], arg, eq - arg + 1))
+			die_usage("--set: '%.*s' appears twice", (int)(eq - arg), arg);
+	o->sets[o->nr_sets++] = arg;
+}
+
+/*
+ * Apply the --set overrides in order and append each to the profile's name
+ * ("default+nmi_interval_ns=2000"): every report then says the machine is
+ * not the profile file's, and how it differs.
+ */
+static void apply_sets(const struct run_opts *o, struct profile *prof)
+{
+	char key[64], err[512];
+	size_t len;
+	int i, n;
+
+	for (i = 0; i < o->nr_sets; i++) {
+		const char *arg = o->sets[i], *eq = strchr(arg, '=');
+
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - arg), arg);
+		if (profile_set(prof, key, eq + 1, err, sizeof(err)))
+			die_usage("--set: %s", err);
+		len = strlen(prof->name);
+		n = snprintf(prof->name + len, sizeof(prof->name) - len, "+%s", arg);
+		if (n < 0 || (size_t)n >= sizeof(prof->name) - len)
+			die_usage("--set: '%s': the overrides are too long to name "
+				  "the profile (%zu characters)", arg,
+				  sizeof(prof->name) - 1);
+	}
 }
 
 /* The index of --param `arg`'s name in ops->params, or -1. */
@@ -301,6 +360,9 @@ static bool parse_one(struct run_opts *o, int c, const char *arg)
 	case 'X':
 		parse_param(o, arg);
 		break;
+	case 'K':
+		parse_set(o, arg);
+		break;
 	case 'h':
 		return false;
 	}
@@ -344,6 +406,7 @@ static void load_profile(struct grid *g, const struct run_opts *o,
 
 	if (profile_load(prof, o->profile, err, sizeof(err)))
 		die_usage("%s", err);
+	apply_sets(o, prof);
 	g->profile = prof->name;
 }
 
@@ -436,7 +499,7 @@ static int cell_threads_effective(const struct grid *g, const struct run_opts *o
 }
 
 static void build_grid(struct grid *g, const struct run_opts *o,
-		       struct profile *prof)
+		       struct profile *prof, struct out_file *trace)
 {
 	int i;
 
@@ -494,16 +557,43 @@ static void build_grid(struct grid *g, const struct run_opts *o,
 			check_cell(o, cell_cpus(g, i),
 				   cell_threads_effective(g, o, i, cell_cpus(g, i)));
 
+	/* last: nothing may reject the command once the file is open */
 	if (o->trace) {
 		if (g->nr_rows * g->nr_cols > 1)
 			die_usage("--trace: compare runs %d configurations; trace "
 				  "one of them with shootdown run",
 				  g->nr_rows * g->nr_cols);
-		check_writable("--trace", o->trace);
+		out_open(trace, "--trace", o->trace);
 	}
 }
 
 /* ---- step 3: running it -------------------------------------------------- */
+
+/* The signal that asked us to stop (SIGINT, SIGTERM), 0 if none.  The
+ * simulator polls it between events; the grid loop between runs. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/*
+ * SA_RESETHAND: a second ^C kills at once, for a user who does not want
+ * to wait for the end of the event in progress.  SA_RESTART: a write to
+ * a slow stdout must not fail with EINTR.
+ */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESETHAND | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static void describe(char *buf, size_t len, const struct run_config *rc)
 {
@@ -546,7 +636,7 @@ static void fill_params(struct run_config *rc, const struct run_opts *o)
 
 static void fill_config(struct run_config *rc, const struct grid *g,
 			const struct run_opts *o, const struct profile *prof,
-			int row, int col)
+			FILE *trace, int row, int col)
 {
 	memset(rc, 0, sizeof(*rc));
 	rc->wl = g->wl;
@@ -558,7 +648,8 @@ static void fill_config(struct run_config *rc, const struct grid *g,
 	rc->lazy = g->lazy;
 	rc->iters = g->iters;
 	rc->seed = g->seed;
-	rc->trace_path = o->trace;
+	rc->trace = trace;
+	rc->stop = &stop_signal;
 	rc->table_free = g->table_free;
 	fill_params(rc, o);
 	if (g->vcpus) {
@@ -572,19 +663,25 @@ static void fill_config(struct run_config *rc, const struct grid *g,
 /*
  * One cell, over `repeat` consecutive seeds: the metrics are the mean of the
  * runs, the counters their sum; the first failure is kept.  Chaotic cases
- * (VMs under overcommit) move a lot from one seed to the next.
+ * (VMs under overcommit) move a lot from one seed to the next.  An
+ * interrupted run makes the whole cell interrupted: it is not a result.
  */
 static void run_repeated(struct run_config *rc, struct run_result *res, int repeat)
 {
 	struct run_result one;
 	uint64_t seed = rc->seed;
+	FILE *trace = rc->trace;
 	int k, i, v;
 
 	run_once(rc, res);
-	for (k = 1; k < repeat; k++) {
+	for (k = 1; k < repeat && !res->interrupted; k++) {
 		rc->seed = seed + k;
-		rc->trace_path = NULL;		/* a trace shows one run */
+		rc->trace = NULL;		/* a trace shows one run */
 		run_once(rc, &one);
+		if (one.interrupted) {
+			res->interrupted = true;
+			break;
+		}
 		res->ns_per_iter += one.ns_per_iter;
 		res->ops_per_sec += one.ops_per_sec;
 		for (v = 0; v < res->nr_vms; v++) {
@@ -605,6 +702,7 @@ static void run_repeated(struct run_config *rc, struct run_result *res, int repe
 		}
 	}
 	rc->seed = seed;
+	rc->trace = trace;
 	res->ns_per_iter /= repeat;
 	res->ops_per_sec /= repeat;
 	for (v = 0; v < res->nr_vms; v++) {
@@ -622,27 +720,28 @@ static int worse(int a, int b)
 	return a > b ? a : b;
 }
 
+/*
+ * Every cell in turn, each JSON/CSV row printed and flushed as it is done.
+ * Stops early, g->nr_done telling how far it got, when a signal asks to or
+ * when stdout cannot take a row (no use running what cannot be printed).
+ */
 static int run_grid(struct grid *g, const struct run_opts *o,
-		    const struct profile *prof)
+		    const struct profile *prof, FILE *trace)
 {
 	int nr_cells = g->nr_rows * g->nr_cols, i, status = EXIT_OK;
 	char what[128];
 
-	g->rows = calloc(nr_cells, sizeof(*g->rows));
-	if (!g->rows) {
-		fprintf(stderr, "shootdown: out of memory\n");
-		return EXIT_INTERNAL;
-	}
-	if (o->csv)
-		print_csv_header();
 	progress_begin(nr_cells);
-	for (i = 0; i < nr_cells; i++) {
+	for (i = 0; i < nr_cells && !stop_signal; i++) {
 		struct result_row *r = &g->rows[i];
 
-		fill_config(&r->rc, g, o, prof, i / g->nr_cols, i % g->nr_cols);
+		fill_config(&r->rc, g, o, prof, trace, i / g->nr_cols, i % g->nr_cols);
 		describe(what, sizeof(what), &r->rc);
 		progress_step(i, what);
 		run_repeated(&r->rc, &r->res, o->repeat);
+		if (r->res.interrupted)
+			break;
+		g->nr_done = i + 1;
 		if (r->res.exit_code)
 			report_failure(r);
 		status = worse(status, r->res.exit_code);
@@ -650,31 +749,80 @@ static int run_grid(struct grid *g, const struct run_opts *o,
 			print_json_row(r);
 		else if (o->csv)
 			print_csv_row(r);
-		fflush(stdout);
+		if (!output_ok()) {
+			status = EXIT_INTERNAL;
+			break;
+		}
 	}
 	progress_end();
 	return status;
 }
 
+/* What was written before the first run: a failed write stops it all. */
+static bool print_prologue(const struct grid *g, const struct run_opts *o)
+{
+	if (o->csv)
+		print_csv_header();
+	else if (!o->json && o->compare)
+		print_compare_heading(g);
+	return output_ok();
+}
+
+static void report_interrupt(const struct grid *g)
+{
+	progress_clear();
+	fprintf(stderr, "shootdown: interrupted by %s after %d of %d runs\n",
+		stop_signal == SIGINT ? "SIGINT" : "SIGTERM", g->nr_done,
+		g->nr_rows * g->nr_cols);
+}
+
 static int run_main(int argc, char **argv, bool compare)
 {
 	struct run_opts o = { .compare = compare };
+	struct out_file trace = { .fd = -1 };
 	struct profile prof;
 	struct grid g;
 	int status;
 
 	parse_options(argc, argv, &o);
-	build_grid(&g, &o, &prof);
-	status = run_grid(&g, &o, &prof);
-	if (g.rows && !o.json && !o.csv) {
+	build_grid(&g, &o, &prof, &trace);
+	catch_stop_signals();
+	g.rows = calloc(g.nr_rows * g.nr_cols, sizeof(*g.rows));
+	if (!g.rows) {
+		fprintf(stderr, "shootdown: out of memory\n");
+		out_discard(&trace);
+		return EXIT_INTERNAL;
+	}
+	if (!print_prologue(&g, &o)) {
+		out_discard(&trace);
+		free(g.rows);
+		finish_output();
+		return EXIT_INTERNAL;
+	}
+	status = run_grid(&g, &o, &prof, trace.f);
+
+	/* the trace is one run's, whole, or nothing */
+	if (trace.f) {
+		if (!stop_signal && g.nr_done && g.rows[0].res.trace_complete) {
+			if (!out_commit(&trace))
+				status = EXIT_INTERNAL;
+		} else {
+			out_discard(&trace);
+		}
+	}
+	if (output_ok() && !o.json && !o.csv) {
 		if (compare)
 			print_compare_tables(&g);
-		else
+		else if (g.nr_done)
 			print_run_summary(&g.rows[0]);
 	}
 	free(g.rows);
 	if (!finish_output())
-		return EXIT_INTERNAL;
+		status = EXIT_INTERNAL;
+	if (stop_signal) {
+		report_interrupt(&g);
+		return 128 + stop_signal;
+	}
 	return status;
 }
 

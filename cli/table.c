@@ -7,6 +7,9 @@
  * metric with each protocol's change against the first one, then the
  * shootdown count with IPIs per shootdown, which is what explains most
  * differences between protocols.
+ *
+ * An interrupted compare prints the rows it got to: the cells that ran,
+ * "-" for the others of the last row, and a line that says so.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -177,10 +180,10 @@ typedef void (*cell_fn)(const struct grid *g, int row, int col, struct cell *c);
 
 static void print_grid_table(const struct grid *g, const char *title, cell_fn fn)
 {
+	int nr_rows = (g->nr_done + g->nr_cols - 1) / g->nr_cols, row, col;
 	struct table t;
-	int row, col;
 
-	if (table_init(&t, g->nr_rows + 1, g->nr_cols + 1))
+	if (table_init(&t, nr_rows + 1, g->nr_cols + 1))
 		return;
 	fputs(title, stdout);
 	snprintf(at(&t, 0, 0)->main, sizeof(t.cells->main), "%s",
@@ -189,16 +192,22 @@ static void print_grid_table(const struct grid *g, const char *title, cell_fn fn
 	for (col = 0; col < g->nr_cols; col++)
 		snprintf(at(&t, 0, col + 1)->main, sizeof(t.cells->main), "%s",
 			 g->protocols[col]->name);
-	for (row = 0; row < g->nr_rows; row++) {
+	for (row = 0; row < nr_rows; row++) {
 		snprintf(at(&t, row + 1, 0)->main, sizeof(t.cells->main), "%d",
 			 g->axis_values[row]);
-		for (col = 0; col < g->nr_cols; col++)
-			fn(g, row, col, at(&t, row + 1, col + 1));
+		for (col = 0; col < g->nr_cols; col++) {
+			struct cell *c = at(&t, row + 1, col + 1);
+
+			if (row * g->nr_cols + col < g->nr_done)
+				fn(g, row, col, c);
+			else
+				snprintf(c->main, sizeof(c->main), "-");
+		}
 	}
 	table_print(&t);
 }
 
-static void print_grid_heading(const struct grid *g)
+void print_compare_heading(const struct grid *g)
 {
 	uint64_t iters = g->iters ? g->iters : g->wl->default_iters;
 
@@ -230,9 +239,11 @@ static void print_grid_heading(const struct grid *g)
 
 void print_compare_tables(const struct grid *g)
 {
+	int nr_cells = g->nr_rows * g->nr_cols;
 	char title[160];
 
-	print_grid_heading(g);
+	if (!g->nr_done)
+		goto out;
 	snprintf(title, sizeof(title), "%s; change against %s\n",
 		 g->wl->metric == METRIC_OPS_PER_SEC ?
 		 "operations per second, all threads (higher is better)" :
@@ -245,6 +256,10 @@ void print_compare_tables(const struct grid *g)
 	if (g->vcpus)
 		print_grid_table(g, "\npreempted vCPUs skipped (pv) / flush hypercalls\n",
 				 virt_cell);
+out:
+	if (g->nr_done < nr_cells)
+		printf("%sinterrupted: %d of %d runs done\n", g->nr_done ? "\n" : "",
+		       g->nr_done, nr_cells);
 }
 
 /* ---- run ----------------------------------------------------------------- */

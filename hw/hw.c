@@ -11,6 +11,7 @@ const char *const hw_vector_names[NR_VECTORS] = {
 	[VEC_CALL_FUNCTION] = "call_function",
 	[VEC_RESCHEDULE] = "reschedule",
 	[VEC_HV_FLUSH] = "hv_flush",
+	[VEC_NMI] = "nmi",
 };
 
 int hw_machine_init(struct hw_machine *m, const struct hw_port *port,

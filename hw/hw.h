@@ -88,6 +88,10 @@ struct hw_pwce {
 	u32 gen;		/* its generation when cached */
 };
 #define HW_PWC_MAX	16
+static inline u64 hw_pwc_tag(u64 va, u16 pcid)
+{
+	return ((va >> 21) << 12) | pcid | HW_TAG_VALID;
+}
 
 /*
  * Flushing a PCID must not visit 2048 entries, so non-global entries carry
@@ -234,6 +238,10 @@ void hw_invlpg(struct hw_machine *m, struct hw_cpu *c, u64 va);
  * non-global entries and PWC entries. */
 void hw_load_cr3(struct hw_machine *m, struct hw_cpu *c, u64 root, u16 pcid,
 		 bool noflush);
+/* A page fault at va: its TLB entry and PWC entries go (SDM 4.10.4.1). */
+void hw_page_fault(struct hw_machine *m, struct hw_cpu *c, u64 va);
+/* A hypervisor's flush of [va, va + pages pages) in every PCID. */
+void hw_flush_gva(struct hw_machine *m, struct hw_cpu *c, u64 va, u64 pages);
 /* Non-global entries and PWC entries of one PCID. */
 void hw_flush_pcid(struct hw_machine *m, struct hw_cpu *c, u16 pcid);
 /* Everything, global entries included (CR4.PGE toggle; host flush). */
@@ -253,6 +261,8 @@ pte_t hw_walk_tables(struct hw_machine *m, int cpu, u64 root, u64 va, u64 *pt,
 		     bool report);
 /* The hardware walker on a TLB miss of c: its PWC, else the tables. */
 pte_t hw_walk(struct hw_machine *m, struct hw_cpu *c, u64 va);
+/* A present leaf must map RAM; reported (a corrupted PTE) if not. */
+bool hw_leaf_in_ram(struct hw_machine *m, struct hw_cpu *c, u64 va, pte_t pte);
 /* A speculative walk through one PWC entry of the running PCID. */
 void hw_spec_walk(struct hw_machine *m, struct hw_cpu *c, struct hw_pwce *p);
 

@@ -146,11 +146,6 @@ pte_t hw_walk_tables(struct hw_machine *m, int cpu, u64 root, u64 va, u64 *pt,
 	return 0;
 }
 
-static inline u64 pwc_tag(u64 va, u16 pcid)
-{
-	return ((va >> 21) << 12) | pcid | HW_TAG_VALID;
-}
-
 static void pwc_freed(struct hw_machine *m, struct hw_cpu *c, const struct hw_pwce *p,
 		      bool spec)
 {
@@ -169,7 +164,7 @@ pte_t hw_walk(struct hw_machine *m, struct hw_cpu *c, u64 va)
 	pte_t e;
 
 	hw_depends(m, HW_DEP_FRAMES);
-	if (p->tag == pwc_tag(va, c->pcid)) {
+	if (p->tag == hw_pwc_tag(va, c->pcid)) {
 		if (m->mem.gen[p->table] == p->gen)
 			return read_entry(m, c->id, p->table, pt_index(va, 1));
 		/* one use after free, one report: the walk from CR3 that
@@ -180,7 +175,7 @@ pte_t hw_walk(struct hw_machine *m, struct hw_cpu *c, u64 va)
 	}
 	e = hw_walk_tables(m, c->id, c->cr3, va, &pt, !reported);
 	if (pt) {
-		p->tag = pwc_tag(va, c->pcid);
+		p->tag = hw_pwc_tag(va, c->pcid);
 		p->table = pt;
 		p->gen = m->mem.gen[pt];
 		m->mem.walked[pt] = 1;
@@ -195,6 +190,16 @@ void hw_spec_walk(struct hw_machine *m, struct hw_cpu *c, struct hw_pwce *p)
 		return;
 	pwc_freed(m, c, p, true);
 	p->tag = 0;
+}
+
+bool hw_leaf_in_ram(struct hw_machine *m, struct hw_cpu *c, u64 va, pte_t pte)
+{
+	if (pte_pfn(pte) < m->mem.nr_frames)
+		return true;
+	hw_report(m, c->id, "the PTE for va 0x%llx maps frame %llu, beyond the "
+		  "machine's %llu frames of RAM", (unsigned long long)va,
+		  (unsigned long long)pte_pfn(pte), (unsigned long long)m->mem.nr_frames);
+	return false;
 }
 
 bool hw_translate_hit(struct hw_machine *m, struct hw_cpu *c, u64 va, bool write,
@@ -216,13 +221,8 @@ enum hw_xlate hw_translate_walk(struct hw_machine *m, struct hw_cpu *c, u64 va,
 
 	if (!pte_present(pte) || !(pte & _PAGE_USER) || (write && !pte_write(pte)))
 		return HW_XLATE_FAULT;
-	if (pte_pfn(pte) >= m->mem.nr_frames) {
-		hw_report(m, c->id, "the PTE for va 0x%llx maps frame %llu, beyond the "
-			  "machine's %llu frames of RAM", (unsigned long long)va,
-			  (unsigned long long)pte_pfn(pte),
-			  (unsigned long long)m->mem.nr_frames);
+	if (!hw_leaf_in_ram(m, c, va, pte))
 		return HW_XLATE_BAD;
-	}
 	hw_tlb_fill(m, c, va, pte);
 	*pfn = pte_pfn(pte);
 	return HW_XLATE_WALKED;

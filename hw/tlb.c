@@ -176,20 +176,73 @@ static void pwc_drop_pcid(struct hw_cpu *c, const struct hw_machine *m, u16 pcid
 			c->tlb.pwc[i].tag = 0;
 }
 
-void hw_invlpg(struct hw_machine *m, struct hw_cpu *c, u64 va)
+/* The page's entries of the current PCID, and a global one. */
+static void tlb_drop_page(struct hw_machine *m, struct hw_cpu *c, u64 va)
 {
-	u32 set, i, ways = m->cfg.tlb_ways;
 	struct hw_tlbe *e;
+	u32 set, i;
 
-	pwc_drop_pcid(c, m, c->pcid);
 	if (!c->tlb.e)
 		return;
 	e = tlb_set(m, c, va, &set);
-	for (i = 0; i < ways; i++) {
-		if (!e[i].tag || hw_tlbe_va(&e[i]) != (va & PAGE_MASK))
-			continue;
-		if (hw_tlbe_pcid(&e[i]) == c->pcid || (e[i].flags & HW_TLBE_G))
+	for (i = 0; i < m->cfg.tlb_ways; i++)
+		if (e[i].tag && hw_tlbe_va(&e[i]) == (va & PAGE_MASK) &&
+		    (hw_tlbe_pcid(&e[i]) == c->pcid || (e[i].flags & HW_TLBE_G)))
 			kill(&e[i]);
+}
+
+void hw_invlpg(struct hw_machine *m, struct hw_cpu *c, u64 va)
+{
+	pwc_drop_pcid(c, m, c->pcid);
+	tlb_drop_page(m, c, va);
+}
+
+/*
+ * A page fault drops what the faulting access used: the TLB entry for the
+ * page (current PCID, or global) and the paging-structure-cache entries
+ * for the address, so the retried instruction walks the tables in memory
+ * (SDM Vol. 3A 4.10.4.1, 4.10.3.1 in older editions: "page faults
+ * invalidate entries in the TLBs and paging-structure caches").  Without
+ * it a reader faults through a cached path to a cleared entry forever.
+ */
+void hw_page_fault(struct hw_machine *m, struct hw_cpu *c, u64 va)
+{
+	struct hw_pwce *p = &c->tlb.pwc[(va >> 21) % m->cfg.pwc_entries];
+
+	if (p->tag == hw_pwc_tag(va, c->pcid))
+		p->tag = 0;
+	tlb_drop_page(m, c, va);
+}
+
+/*
+ * A hypervisor's flush of guest linear addresses (INVVPID individual-
+ * address, or INVLPG in the guest's context): the pages' entries in every
+ * PCID and global ones; and, as INVLPG may and a hypervisor must for the
+ * guest's page-table changes to take, every paging-structure-cache entry.
+ */
+void hw_flush_gva(struct hw_machine *m, struct hw_cpu *c, u64 va, u64 pages)
+{
+	u32 set, i, n = m->cfg.tlb_sets * m->cfg.tlb_ways;
+	u64 p, first = va & PAGE_MASK;
+	struct hw_tlbe *e;
+
+	memset(c->tlb.pwc, 0, sizeof(c->tlb.pwc));
+	if (!c->tlb.e)
+		return;
+	if (pages >= m->cfg.tlb_sets) {		/* cheaper to visit every entry */
+		for (i = 0; i < n; i++)
+			if (c->tlb.e[i].tag &&
+			    (hw_tlbe_va(&c->tlb.e[i]) - first) >> PAGE_SHIFT < pages)
+				kill(&c->tlb.e[i]);
+		return;
+	}
+	for (p = 0; p < pages; p++) {
+		u64 a = first + (p << PAGE_SHIFT);
+
+		e = tlb_set(m, c, a, &set);
+		for (i = 0; i < m->cfg.tlb_ways; i++)
+			if (e[i].tag && hw_tlbe_va(&e[i]) == a)
+				kill(&e[i]);
 	}
 }
 

@@ -53,6 +53,7 @@ enum irq_vector {
 	VEC_CALL_FUNCTION = 0,	/* smp_call_function IPI */
 	VEC_RESCHEDULE,		/* empty IPI: sync-one table freeing, wakeups */
 	VEC_HV_FLUSH,		/* guest-visible marker only; never an IPI */
+	VEC_NMI,		/* perf's sampling NMI: taken whatever IF says */
 	NR_VECTORS,
 };
 
@@ -120,6 +121,17 @@ struct env_ops {
 	 * missing or insufficient translation raises the page fault handler
 	 * registered with fault_register, then retries. */
 	int (*user_access)(u64 va, u64 *val, bool write);
+	/* The same access made by an instruction the hypervisor emulates
+	 * (a string move between RAM and an emulated device, say): KVM's
+	 * emulator translates va by walking the guest's tables, and the vCPU
+	 * thread may be preempted before the emulator completes the access,
+	 * the one place where a translation and its use are separated
+	 * (CVE-2022-39189).  On bare metal, an ordinary access. */
+	int (*user_access_emulated)(u64 va, u64 *val, bool write);
+	/* A kernel read of user memory with page faults disabled
+	 * (copy_from_user_nmi): through the TLB or a walk; a missing
+	 * translation fails (UA_SEGV) without running the fault handler. */
+	int (*user_read_nofault)(u64 va, u64 *val);
 	void (*fault_register)(int (*fn)(u64 va, bool write));
 	/* Time spent in user code that touches no shared state: interruptible. */
 	void (*compute)(u64 ns);
@@ -140,10 +152,13 @@ struct env_ops {
 	/* Paravirtual interfaces (return -1 on bare metal: no hypervisor). */
 	/* Register this vCPU's steal-time `preempted` byte with the host. */
 	int (*pv_steal_time)(u8 *preempted);
-	/* A flush hypercall (include/hypercall.h): the host flushes the
-	 * vCPUs the input names.  Returns when running targets are flushed;
-	 * 0, or -1 if the hypercall failed or there is no hypervisor. */
-	int (*hypercall_flush)(int nr /* enum hypercall_nr */, const void *input);
+	/* A flush hypercall (include/hypercall.h): the host flushes what
+	 * the input names on the vCPUs it names; reps is the rep count of
+	 * the control word (GVA list entries).  Returns when running targets
+	 * are flushed; 0, or -1 if the hypercall failed or there is no
+	 * hypervisor. */
+	int (*hypercall_flush)(int nr /* enum hypercall_nr */, const void *input,
+			       int reps);
 	/* Has `cpu` had interrupts enabled at some point since since_ns (or
 	 * now)?  The quiescent state of RCU-sched, as its tick would see it. */
 	bool (*irqs_on_since)(int cpu, u64 since_ns);
@@ -187,6 +202,8 @@ struct env_ops {
 	.load_cr3 = prefix##load_cr3,\
 	.flush_tlb_local = prefix##flush_tlb_local,\
 	.user_access = prefix##user_access,\
+	.user_access_emulated = prefix##user_access_emulated,\
+	.user_read_nofault = prefix##user_read_nofault,\
 	.fault_register = prefix##fault_register,\
 	.compute = prefix##compute,\
 	.halt = prefix##halt,\
@@ -353,6 +370,10 @@ static inline void kernel_work(u64 ns) { env->kernel_work(ns); }
 static inline void syscall_boundary(void) { env->syscall(); }
 static inline int user_access(u64 va, u64 *val, bool write)
 { return env->user_access(va, val, write); }
+static inline int user_access_emulated(u64 va, u64 *val, bool write)
+{ return env->user_access_emulated(va, val, write); }
+static inline int user_read_nofault(u64 va, u64 *val)
+{ return env->user_read_nofault(va, val); }
 
 /* ---- handlers, the hypervisor, RCU --------------------------------------- */
 static inline void register_irq_handler(enum irq_vector v, void (*fn)(enum irq_vector))
@@ -361,8 +382,8 @@ static inline void register_fault_handler(int (*fn)(u64 va, bool write))
 { env->fault_register(fn); }
 static inline int kvm_register_steal_time(u8 *preempted)
 { return env->pv_steal_time(preempted); }
-static inline int hypercall_flush(int nr, const void *input)
-{ return env->hypercall_flush(nr, input); }
+static inline int hypercall_flush(int nr, const void *input, int reps)
+{ return env->hypercall_flush(nr, input, reps); }
 static inline bool cpu_irqs_on_since(int cpu, u64 since_ns)
 { return env->irqs_on_since(cpu, since_ns); }
 

@@ -123,6 +123,10 @@ page_fault_ns = 250
 # reach a freed page-table page.  2 us is conservative (frequent); 0 turns
 # the check off.
 spec_walk_interval_ns = 2000
+# perf sampling NMIs on every CPU: 0, no perf session.  `perf record`'s
+# default frequency is 4000 Hz (tools/perf/builtin-record.c), a period of
+# 250000 ns; set that to judge a design with perf running.
+nmi_interval_ns = 0
 
 # ---- virtualization (the host under simulated VMs: KVM on this machine) ----
 # cited: IPI virtualization removes the sender's VM exit and saves 693 TSC

@@ -77,6 +77,7 @@ syscall_ns = 111.5		# measured: syscall, getppid() round trip (112.5, 111.5, 103
 # (718, 825, 648 ns; write fault with page allocation 1.67 us).
 page_fault_ns = 250
 spec_walk_interval_ns = 2000	# model knob, as default.profile
+nmi_interval_ns = 0		# no perf session, as default.profile
 
 # ---- virtualization: VMs simulated on top of this machine -----------------
 vmexit_ns = 6164		# measured: ipi, CPUID exit round trip

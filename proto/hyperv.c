@@ -56,6 +56,16 @@ int hv_fill_vpset(void *vpset, const struct cpumask *m, int nr_cpus)
 	return n;
 }
 
+/* MUT_HV_GVA_SHORT: the list ends one page short of the range. */
+static int gva_list_drop_last_page(u64 *list, int n)
+{
+	if (list[n - 1] & ~PAGE_MASK)
+		list[n - 1]--;		/* one additional page fewer */
+	else
+		n--;			/* a one-page entry: gone */
+	return n;
+}
+
 static bool all_cpus(const struct cpumask *m, int nr)
 {
 	return __cpumask_weight(m) == nr;
@@ -64,7 +74,7 @@ static bool all_cpus(const struct cpumask *m, int nr)
 static void hyperv_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
 			    struct flush_tlb_info *info)
 {
-	int me = smp_processor_id(), nr = k->nr_cpus, last, code, max;
+	int me = smp_processor_id(), nr = k->nr_cpus, last, code, max, reps = 0;
 	void *page;
 	struct cpumask remote = *targets;
 	u64 *gva;
@@ -105,11 +115,16 @@ static void hyperv_flush_tlb_multi(struct kernel *k, const struct cpumask *targe
 		max = (int)((u64 *)((u8 *)page + HV_INPUT_PAGE) - gva);
 		code = HVCALL_FLUSH_VA_LIST_EX;
 	}
-	if (info->end == TLB_FLUSH_ALL ||
-	    hv_fill_gva_list(gva, max, info->start, info->end) < 0)
+	if (info->end != TLB_FLUSH_ALL)
+		reps = hv_fill_gva_list(gva, max, info->start, info->end);
+	if (reps > 0 && mutant(k, MUT_HV_GVA_SHORT))
+		reps = gva_list_drop_last_page(gva, reps);
+	if (info->end == TLB_FLUSH_ALL || reps < 0) {
 		code = code == HVCALL_FLUSH_VA_LIST ? HVCALL_FLUSH_VA_SPACE :
 						      HVCALL_FLUSH_VA_SPACE_EX;
-	if (hypercall_flush(code, page))
+		reps = 0;
+	}
+	if (hypercall_flush(code, page, reps))
 		native_flush_tlb_multi(k, &remote, info);	/* fallback */
 }
 

@@ -27,6 +27,12 @@ const struct mutant_desc mutants[NR_MUTANTS] = {
 	[MUT_NO_SWITCH_BARRIER] = { "no-switch-barrier",
 		"switch_mm leaving lazy mode has no smp_mb() between clearing "
 		"is_lazy and reading tlb_gen (a TSO-only bug)" },
+	[MUT_HV_GVA_SHORT] = { "hv-gva-short",
+		"hyperv: the GVA list of a ranged flush stops one page short "
+		"(the host flushes exactly what the list names)" },
+	[MUT_ASYNC_NO_NMI_GUARD] = { "async-no-nmi-guard",
+		"async without the RFC's guard: an NMI between the early "
+		"acknowledgement and the flush reads user memory (perf call chains)" },
 };
 
 const char *const table_free_names[NR_TABLE_FREE] = {
@@ -106,6 +112,7 @@ struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o)
 	k->hv_input = kzalloc(k, sizeof(*k->hv_input) * nr_cpus);
 	k->rcu = kzalloc(k, sizeof(*k->rcu) * nr_cpus);
 	k->csd = kzalloc(k, sizeof(*k->csd) * nr_cpus);
+	k->nmi = kzalloc(k, sizeof(*k->nmi) * nr_cpus);
 	k->init_mm.k = k;
 	k->next_ctx_id = 1;
 	k->init_mm.ctx_id = 0;
@@ -130,6 +137,7 @@ void kernel_cpu_boot(struct kernel *k)
 
 	register_irq_handler(VEC_CALL_FUNCTION, smp_call_interrupt);
 	register_irq_handler(VEC_RESCHEDULE, kernel_empty_interrupt);
+	register_irq_handler(VEC_NMI, perf_nmi_handler);
 	register_fault_handler(handle_page_fault);
 	/* a guest shares its steal time; on bare metal this fails, harmlessly */
 	kvm_register_steal_time(&k->steal[me].preempted);

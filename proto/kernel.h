@@ -71,6 +71,8 @@ enum mutant {
 	MUT_LAZY_SKIP_FREED_TABLES, /* lazy CPUs skipped even when tables freed */
 	MUT_ASYNC_FREED_TABLES,	/* async ack even when tables are freed */
 	MUT_NO_SWITCH_BARRIER,	/* switch_mm: no smp_mb between is_lazy and gen */
+	MUT_HV_GVA_SHORT,	/* hyperv: the GVA list stops one page short */
+	MUT_ASYNC_NO_NMI_GUARD,	/* async: NMIs may read user memory before the flush */
 	NR_MUTANTS,
 };
 
@@ -141,6 +143,16 @@ struct cpu_tlbstate {
 struct cpu_tlbstate_shared {
 	bool is_lazy;
 } ____cacheline_aligned;
+
+/* What the owning CPU's NMI handler may look at: plain C, CPU-private. */
+struct cpu_nmi_state {
+	u64 user_sp;		/* the running task's user stack (see nmi.c) */
+	bool async_flush_pending; /* acknowledged, not yet flushed */
+} ____cacheline_aligned;
+
+/* nmi.c */
+bool nmi_uaccess_okay(struct kernel *k);
+void perf_nmi_handler(enum irq_vector v);
 
 /* ---- cross-CPU calls (kernel/smp.c) --------------------------------------- */
 #define CSD_FLAG_LOCK	0x01
@@ -244,6 +256,7 @@ struct kernel {
 	struct kvm_steal_time *steal;		/* [nr_cpus] */
 	u8 **hv_input;				/* [nr_cpus] hypercall pages */
 	struct rcu_table_batch *rcu;		/* [nr_cpus] */
+	struct cpu_nmi_state *nmi;		/* [nr_cpus] */
 };
 
 static inline void *kzalloc(struct kernel *k, size_t n)
@@ -300,6 +313,7 @@ int sys_mprotect(struct mm *mm, u64 start, u64 len, bool writable);
 int file_writeback(struct mm *mm, struct file *f);
 int file_writeback_range(struct mm *mm, struct file *f, u64 first, u64 nr);
 u64 user_read(u64 va);
+u64 user_read_emulated(u64 va);	/* by an instruction a host emulates */
 void user_write(u64 va, u64 v);
 
 #endif

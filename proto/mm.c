@@ -511,17 +511,35 @@ out:
 
 /* ---- user memory ----------------------------------------------------------- */
 
+/* The running task's user stack, as perf's NMI would find it (nmi.c). */
+static void note_user_sp(u64 va)
+{
+	K()->nmi[smp_processor_id()].user_sp = va;
+}
+
 u64 user_read(u64 va)
 {
 	u64 v = 0;
 
+	note_user_sp(va);
 	if (user_access(va, &v, false))
 		report_violation("user read of an unmapped address (SIGSEGV)");
 	return v;
 }
 
+u64 user_read_emulated(u64 va)
+{
+	u64 v = 0;
+
+	note_user_sp(va);
+	if (user_access_emulated(va, &v, false))
+		report_violation("emulated user read of an unmapped address (SIGSEGV)");
+	return v;
+}
+
 void user_write(u64 va, u64 v)
 {
+	note_user_sp(va);
 	if (user_access(va, &v, true))
 		report_violation("user write to an unmapped address (SIGSEGV)");
 }

@@ -197,8 +197,12 @@ void smp_call_interrupt(enum irq_vector v)
 			copy.stride_shift = PAGE_SHIFT;
 			copy.freed_tables = false;
 			copy.initiating_cpu = csd->src;
-			csd_unlock(csd);	/* acknowledged on entry */
+			/* acknowledged on entry; until the flush, NMIs must
+			 * keep off user memory (nmi.c) */
+			k->nmi[smp_processor_id()].async_flush_pending = true;
+			csd_unlock(csd);
 			func(&copy);
+			k->nmi[smp_processor_id()].async_flush_pending = false;
 		} else {
 			func(READ_ONCE(csd->info));
 			csd_unlock(csd);

@@ -26,7 +26,7 @@ static void xen_flush_tlb_multi(struct kernel *k, const struct cpumask *targets,
 	op.linear_addr = info->start;
 	if (info->end != TLB_FLUSH_ALL && info->end - info->start <= PAGE_SIZE)
 		code = XEN_INVLPG_MULTI;
-	if (hypercall_flush(code, &op))
+	if (hypercall_flush(code, &op, 1))
 		native_flush_tlb_multi(k, &remote, info);
 }
 

@@ -50,6 +50,7 @@ static void costs_from_profile(struct costs *c, const struct profile *p)
 	c->syscall = p->syscall_ns;
 	c->fault = p->page_fault_ns;
 	c->spec_interval = p->spec_walk_interval_ns;
+	c->nmi_interval = p->nmi_interval_ns;
 	c->vmexit = p->vmexit_ns;
 	c->vmexit_ipi = p->vmexit_ipi_ns;
 	c->inject = p->inject_ns;
@@ -171,6 +172,7 @@ struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen)
 	s->nr_vms = t->vms;
 	s->seed = cfg->seed;
 	s->time_limit = cfg->time_limit;
+	s->stop_req = cfg->stop;
 	s->viol.out = cfg->report ? cfg->report : stderr;
 	s->cpus = xaligned_zalloc(64, sizeof(*s->cpus) * s->nr_cpus);
 	heap_init(&s->heap, 2 * s->nr_cpus + 16);
@@ -179,9 +181,10 @@ struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen)
 		sim_destroy(s);
 		return NULL;
 	}
-	if (cfg->trace_path) {
-		s->trace = trace_open(cfg->trace_path, s->nr_cpus, err, errlen);
+	if (cfg->trace) {
+		s->trace = trace_open(cfg->trace, s->nr_cpus);
 		if (!s->trace) {
+			snprintf(err, errlen, "out of memory for the trace");
 			sim_destroy(s);
 			return NULL;
 		}
@@ -216,6 +219,10 @@ struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen)
 		c->next_spec = s->cost.spec_interval ?
 			s->cost.spec_interval + sim_random(c) % s->cost.spec_interval :
 			PS_NEVER;
+		/* no draw when off: runs without perf keep their numbers */
+		c->next_nmi = s->cost.nmi_interval ?
+			s->cost.nmi_interval + sim_random(c) % s->cost.nmi_interval :
+			PS_NEVER;
 	}
 	return s;
 }
@@ -229,6 +236,7 @@ void sim_destroy(struct sim *s)
 		return;
 	for (i = 0; i < s->nr_cpus; i++) {
 		coro_destroy(&s->cpus[i].co);
+		free(s->cpus[i].hreq);
 		free(s->cpus[i].hw.tlb.e);
 		free(s->cpus[i].hw.tlb.hand);
 	}
@@ -306,6 +314,12 @@ static void dispatch_from(struct sim *s, struct coro *from, struct hnode *n,
 			if (from != &s->caller)
 				coro_transfer(from, &s->caller);
 			return;
+		}
+		/* only read: a run nobody stops is not changed by it */
+		if (s->stop_req && unlikely(*s->stop_req)) {
+			s->end = SIM_END_STOPPED;
+			s->stop = true;
+			continue;
 		}
 		if (!n)
 			n = heap_pop(&s->heap, &key);
@@ -494,6 +508,32 @@ void sim_take_irqs(struct sim_cpu *c)
 	c->hw.in_user = was_user;
 }
 
+/*
+ * perf's sampling NMI: taken at the next instruction whatever IF says (in
+ * an interrupt handler, with interrupts off, between an acknowledgement
+ * and the flush it promised), not nested in itself.  A vCPU's is injected.
+ */
+void sim_take_nmi(struct sim_cpu *c)
+{
+	struct sim *s = c->sim;
+	bool was_user = c->hw.in_user;
+
+	c->next_nmi = c->clock + s->cost.nmi_interval;
+	if (c->in_nmi || !c->hooks.irq[VEC_NMI])
+		return;
+	c->in_nmi = true;
+	c->hw.in_user = false;
+	if (s->trace)
+		trace_begin(s->trace, c->id, c->clock, hw_vector_names[VEC_NMI]);
+	sim_charge(c, s->cost.irq_entry + (is_vcpu(c) ? s->cost.inject : 0));
+	c->hooks.irq[VEC_NMI](VEC_NMI);
+	sim_charge(c, s->cost.irq_exit);
+	if (s->trace)
+		trace_end(s->trace, c->id, c->clock);
+	c->hw.in_user = was_user;
+	c->in_nmi = false;
+}
+
 /* ---- the life of a CPU and of a run ------------------------------------ */
 
 static void cpu_entry(void *arg)
@@ -577,6 +617,7 @@ void sim_finish(struct sim *s, struct sim_result *r)
 	r->end = s->end;
 	snprintf(r->message, sizeof(r->message), "%s", s->abort_msg);
 	r->violations = s->viol.count;
+	snprintf(r->first_violation, sizeof(r->first_violation), "%s", s->viol.first);
 	r->ops = s->ops;
 	r->end_ns = s->end_time / 1000;
 	r->nr_vms = nr;

@@ -255,7 +255,20 @@ static int simenv_user_access(u64 va, u64 *val, bool write)
 	struct sim_cpu *c = cur();
 
 	c->hw.in_user = true;
-	return tlb_user_access(c, va, val, write);
+	return tlb_user_access(c, va, val, write, false);
+}
+
+static int simenv_user_read_nofault(u64 va, u64 *val)
+{
+	return tlb_user_read_nofault(cur(), va, val);
+}
+
+static int simenv_user_access_emulated(u64 va, u64 *val, bool write)
+{
+	struct sim_cpu *c = cur();
+
+	c->hw.in_user = true;
+	return tlb_user_access(c, va, val, write, is_vcpu(c));
 }
 
 /* Busy (user code) or halted (kernel) until the end unless interrupted. */
@@ -338,19 +351,19 @@ static int simenv_pv_steal_time(u8 *preempted)
 	return 0;
 }
 
-static int simenv_hypercall_flush(int nr, const void *input)
+static int simenv_hypercall_flush(int nr, const void *input, int reps)
 {
 	struct sim_cpu *c = cur();
-	struct cpumask targets;
-	bool all;
 
 	if (!is_vcpu(c))
 		return -1;
 	sim_sync(c);
 	sim_charge(c, S->cost.hypercall);
-	if (hw_hypercall_targets(nr, input, &targets, &all))
+	if (!c->hreq)
+		c->hreq = xmalloc(sizeof(*c->hreq));
+	if (hw_hypercall_decode(nr, input, reps, c->hreq))
 		return -1;
-	host_flush_vcpus(c, &targets, all);
+	host_flush_vcpus(c, c->hreq);
 	return 0;
 }
 

@@ -329,9 +329,10 @@ void host_event(struct sim *s, struct event *e, ps_t now)
 		break;
 	case EV_HOST_FLUSH:
 		if (c->frozen || c->halted) {
+			/* stopped since the kick: a whole flush on entry */
 			c->hw.host_flush = true;
 		} else {
-			hw_flush_everything(&s->hw, &c->hw);
+			hw_flush_request_apply(&s->hw, &c->hw, s->cpus[e->flow].hreq);
 			if (c->hn.pos != HEAP_NONE)	/* the kick's exit */
 				heap_update(&s->heap, &c->hn,
 					    s->heap.a[c->hn.pos].key + s->cost.vmexit);
@@ -375,12 +376,28 @@ void host_event(struct sim *s, struct event *e, ps_t now)
 }
 
 /*
+ * Target t is inside KVM's instruction emulator, between the emulator's
+ * translation and its access (running there, or preempted there): no TLB
+ * flush undoes a translation the emulator holds, so the host completes
+ * the hypercall only once t has finished that instruction.
+ * The caller's vCPU thread waits in the host (and can be preempted
+ * there, which is how t gets its pCPU back when they share one).
+ */
+static void wait_instruction_boundary(struct sim_cpu *c, struct sim_cpu *t)
+{
+	while (t->mid_insn) {
+		sim_charge(c, c->sim->cost.vmexit);
+		sim_order(c);
+	}
+}
+
+/*
  * A flush hypercall from vCPU c for the vCPUs of its VM in mask (local ids):
  * running targets are kicked out of guest mode and flushed by the host,
  * whatever their IF; the others are flushed on their next entry.  Returns
  * when every running target has been kicked.
  */
-void host_flush_vcpus(struct sim_cpu *c, const struct cpumask *mask, bool all)
+void host_flush_vcpus(struct sim_cpu *c, const struct hw_flush_request *r)
 {
 	struct sim *s = c->sim;
 	const struct sim_vm *vm = &s->vms[c->vm];
@@ -391,14 +408,16 @@ void host_flush_vcpus(struct sim_cpu *c, const struct cpumask *mask, bool all)
 		struct sim_cpu *t = &s->cpus[vm->first + i];
 		ps_t lat;
 
-		if (t == c || (!all && !__cpumask_test_cpu(i, mask)))
+		if (t == c || (!r->all_cpus && !__cpumask_test_cpu(i, &r->targets)))
 			continue;
+		if (t->mid_insn)
+			wait_instruction_boundary(c, t);
 		if (t->frozen || t->halted) {
 			t->hw.host_flush = true;
 			continue;
 		}
 		lat = ipi_latency(s, c, t);
-		post(s, EV_HOST_FLUSH, t->id, c->clock + lat, 0);
+		post(s, EV_HOST_FLUSH, t->id, c->clock + lat, c->id);
 		if (c->clock + lat + s->cost.vmexit > done)
 			done = c->clock + lat + s->cost.vmexit;
 	}

@@ -20,6 +20,7 @@
 #include "x86.h"
 #include "hw/hw.h"
 #include "hw/kvm.h"
+#include "hw/hcall.h"
 #include "lib/coro.h"
 #include "sim/profile.h"
 #include "sim/sim.h"
@@ -113,6 +114,8 @@ struct sim_cpu {
 	u32 pending;		/* pending vectors, bit per vector */
 	ps_t clock;
 	ps_t next_spec;
+	ps_t next_nmi;		/* perf's next sampling NMI */
+	bool in_nmi;
 	struct sim *sim;
 	struct coro co;
 	void *kernel;
@@ -140,6 +143,9 @@ struct sim_cpu {
 	bool frozen;		/* descheduled by the host while runnable */
 	bool halted;		/* gave its pCPU up in hlt */
 	bool mid_insn;		/* between translation and data access */
+	/* its last flush hypercall, decoded; the host's flush events of it
+	 * all fire before the hypercall returns */
+	struct hw_flush_request *hreq;
 	bool frozen_in_heap;
 	ps_t frozen_key, frozen_at;
 	u64 wait_episode;
@@ -194,6 +200,7 @@ struct violation_log {
 	u64 count;
 	int printed;
 	FILE *out;
+	char first[256];	/* the first one's message */
 };
 
 /* ---- costs, precomputed from the profile (ps) ------------------------- */
@@ -205,7 +212,7 @@ struct costs {
 	ps_t invlpg, flush_full, cr3_noflush, walk;
 	ps_t ipi_send;
 	ps_t transfer[NR_DISTANCES], ipi[NR_DISTANCES];	/* by cpu_distance */
-	ps_t irq_entry, irq_exit, syscall, fault, spec_interval;
+	ps_t irq_entry, irq_exit, syscall, fault, spec_interval, nmi_interval;
 	ps_t vmexit, vmexit_ipi, inject, hypercall, host_ctxsw, timeslice,
 	     wakeup_gran, ple_window, steal_update, noise_interval, noise;
 };
@@ -233,6 +240,7 @@ struct sim {
 	u64 flow_seq;
 	int live_counted;
 	bool stop;
+	volatile sig_atomic_t *stop_req;	/* sim_config.stop */
 	enum sim_end end;
 	ps_t time_limit;
 	ps_t end_time;
@@ -248,6 +256,7 @@ void sim_block(struct sim_cpu *c, enum cpu_state st, ps_t wake);
 void sim_wake(struct sim_cpu *c, ps_t when);
 void sim_send_ipi(struct sim_cpu *c, int dst, enum irq_vector v);
 void sim_take_irqs(struct sim_cpu *c);
+void sim_take_nmi(struct sim_cpu *c);
 u64 sim_random(struct sim_cpu *c);
 void sim_spec_walk(struct sim_cpu *c);
 
@@ -278,6 +287,8 @@ static inline void sim_sync(struct sim_cpu *c)
 		sim_take_irqs(c);
 	if (unlikely(c->clock >= c->next_spec))
 		sim_spec_walk(c);
+	if (unlikely(c->clock >= c->next_nmi))
+		sim_take_nmi(c);
 }
 
 /* mem.c: coherence and physical memory */
@@ -303,14 +314,16 @@ void host_event(struct sim *s, struct event *e, ps_t now);
 void host_vcpu_halt(struct sim_cpu *c);
 void host_vcpu_wake(struct sim_cpu *c, ps_t when);
 void host_vcpu_spin(struct sim_cpu *c);
-void host_flush_vcpus(struct sim_cpu *c, const struct cpumask *mask, bool all);
+void host_flush_vcpus(struct sim_cpu *c, const struct hw_flush_request *r);
 static inline bool is_vcpu(const struct sim_cpu *c) { return c->pcpu >= 0; }
 struct event *event_new(struct sim *s);
 void event_free(struct sim *s, struct event *e);
 
 /* tlb.c: the hardware's port into the engine, user accesses, walks */
 extern const struct hw_port sim_hw_port;
-int tlb_user_access(struct sim_cpu *c, u64 va, u64 *val, bool write);
+int tlb_user_access(struct sim_cpu *c, u64 va, u64 *val, bool write,
+		    bool emulated);
+int tlb_user_read_nofault(struct sim_cpu *c, u64 va, u64 *val);
 void sim_spec_walk(struct sim_cpu *c);
 void sim_violation(struct sim_cpu *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -169,7 +169,7 @@ static bool name_ok(const char *s, size_t len)
 {
 	size_t i;
 
-	if (!len || len >= sizeof(((struct profile *)0)->name))
+	if (!len || len > PROFILE_NAME_MAX)
 		return false;
 	for (i = 0; i < len; i++) {
 		char c = s[i];
@@ -191,9 +191,8 @@ static int set_name(struct parse *ps, const char *v, size_t vlen)
 	}
 	if (!name_ok(v, vlen)) {
 		set_err(ps, ps->line,
-			"name: bad value '%.*s%s': want 1-%zu characters of A-Z a-z 0-9 . _ - +",
-			quote_len(vlen), v, quote_tail(vlen),
-			sizeof(ps->p.name) - 1);
+			"name: bad value '%.*s%s': want 1-%d characters of A-Z a-z 0-9 . _ - +",
+			quote_len(vlen), v, quote_tail(vlen), PROFILE_NAME_MAX);
 		return -1;
 	}
 	memcpy(ps->p.name, v, vlen);
@@ -365,8 +364,8 @@ static void default_name(struct parse *ps)
 	len = strlen(base);
 	if (len > 8 && !strcmp(base + len - 8, ".profile"))
 		len -= 8;
-	if (len >= sizeof(ps->p.name))
-		len = sizeof(ps->p.name) - 1;
+	if (len > PROFILE_NAME_MAX)
+		len = PROFILE_NAME_MAX;
 	memcpy(ps->p.name, base, len);
 	ps->p.name[len] = '\0';
 }
@@ -585,4 +584,48 @@ int profile_load(struct profile *p, const char *name_or_path,
 	snprintf(origin, sizeof(origin), "builtin:%s", name_or_path);
 	return profile_parse(p, profile_builtin_text_table[i], origin, err,
 			     errlen);
+}
+
+int profile_set(struct profile *p, const char *key, const char *value,
+		char *err, size_t errlen)
+{
+	const struct field_desc *f = key ? find_field(key, strlen(key)) : NULL;
+	size_t vlen = value ? strlen(value) : 0;
+	char sanity[256];
+	struct parse ps;
+	const char *why;
+	uint64_t val;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!f) {
+		load_err(err, errlen, "unknown profile key '%.*s%s' (docs/profiles.md lists them)",
+			 quote_len(key ? strlen(key) : 0), key ? key : "",
+			 quote_tail(key ? strlen(key) : 0));
+		return -1;
+	}
+	why = parse_number(value, vlen, f->kind, &val);
+	if (why) {
+		load_err(err, errlen, "%s: bad value '%.*s%s': %s", f->key,
+			 quote_len(vlen), value, quote_tail(vlen), why);
+		return -1;
+	}
+	/* The engine's invariants hold for the whole profile, not one key:
+	 * check the result as a file's would be, on a copy. */
+	memset(&ps, 0, sizeof(ps));
+	ps.origin = f->key;
+	ps.err = sanity;
+	ps.errlen = sizeof(sanity);
+	ps.p = *p;
+	*(uint64_t *)((char *)&ps.p + f->offset) = val;
+	if (check_sanity(&ps)) {
+		/* set_err's "origin:LINE: " prefix has no line to point at */
+		const char *msg = strstr(sanity, ": ");
+
+		load_err(err, errlen, "%s: bad value '%s': %s", f->key, value,
+			 msg ? msg + 2 : sanity);
+		return -1;
+	}
+	*p = ps.p;
+	return 0;
 }

@@ -47,6 +47,7 @@ typedef uint64_t ps_t;	/* simulated time, picoseconds */
 	X(syscall_ns,		TIME)	/* entry + exit */			\
 	X(page_fault_ns,	TIME)	/* exception entry + exit */	\
 	X(spec_walk_interval_ns, TIME)	/* speculative walk period, 0: off */ \
+	X(nmi_interval_ns,	TIME)	/* perf sampling NMI period, 0: off */ \
 	/* virtualization (host, KVM-like) */				\
 	X(vmexit_ns,		TIME)	/* trivial exit + re-entry */	\
 	X(vmexit_ipi_ns,	TIME)	/* guest ICR write, sender side */ \
@@ -62,8 +63,13 @@ typedef uint64_t ps_t;	/* simulated time, picoseconds */
 
 enum profile_kind { PROFILE_COUNT, PROFILE_TIME };
 
+/* Longest name a profile file may give itself. */
+#define PROFILE_NAME_MAX	63
+
 struct profile {
-	char name[64];
+	/* room beyond PROFILE_NAME_MAX for the "+key=value" suffixes the
+	 * command line's --set adds, so a report names every override */
+	char name[256];
 #define X(key, kind) uint64_t key;
 	PROFILE_FIELDS(X)
 #undef X
@@ -86,5 +92,13 @@ const char *const *profile_builtin_names(void);
 const char *profile_builtin_summary(const char *name);
 /* Look up a field by key name; NULL when unknown. */
 const uint64_t *profile_field(const struct profile *p, const char *key);
+/*
+ * Set one key of a loaded profile from text in the profile file's units
+ * (ns for TIME keys, up to 3 decimals; an integer for COUNT keys), with the
+ * same parsing and range checks as a profile file.  On error returns -1,
+ * leaves p as it was and writes one line "key: what is wrong" into err.
+ */
+int profile_set(struct profile *p, const char *key, const char *value,
+		char *err, size_t errlen);
 
 #endif

@@ -18,6 +18,7 @@
 #ifndef SIM_SIM_H
 #define SIM_SIM_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "env.h"
@@ -45,9 +46,12 @@ struct sim_config {
 	struct sim_topology topo;
 	enum host_mutant host_mutant;
 	u64 seed;
-	const char *trace_path;	/* NULL: no trace */
+	FILE *trace;		/* NULL: no trace; the caller's, left open */
 	u64 nr_frames;		/* simulated RAM in 4 KiB frames, 0: default */
 	ps_t time_limit;	/* 0: none */
+	/* The run ends (SIM_END_STOPPED) at the first event after *stop
+	 * becomes non-zero, e.g. from a signal handler; NULL: never. */
+	volatile sig_atomic_t *stop;
 	FILE *report;		/* violations are printed here (NULL: stderr) */
 };
 
@@ -56,6 +60,7 @@ enum sim_end {
 	SIM_END_DEADLOCK,	/* nothing runnable, counted threads remain */
 	SIM_END_TIME_LIMIT,
 	SIM_END_ABORT,		/* a fatal report (a stuck call) ended it */
+	SIM_END_STOPPED,	/* *sim_config.stop was set: results are partial */
 };
 
 /* Counters of one VM (bare metal: the one machine). */
@@ -68,6 +73,7 @@ struct sim_result {
 	enum sim_end end;
 	char message[256];	/* deadlock or abort: what happened */
 	u64 violations;
+	char first_violation[256];	/* its message, without cpu and time */
 	u64 ops;		/* simulated primitive operations */
 	u64 end_ns;		/* simulated time when the run ended */
 	int nr_vms;		/* entries of vm[], at least 1 */

@@ -35,7 +35,8 @@ static void report_line(struct sim *s, int cpu, ps_t when, const char *msg)
 {
 	struct violation_log *v = &s->viol;
 
-	v->count++;
+	if (!v->count++)
+		snprintf(v->first, sizeof(v->first), "%s", msg);
 	if (s->trace && cpu >= 0)
 		trace_instant(s->trace, cpu, when, "VIOLATION");
 	if (v->printed >= 5)
@@ -108,18 +109,111 @@ void sim_spec_walk(struct sim_cpu *c)
 	hw_spec_walk(&s->hw, &c->hw, p);
 }
 
-/*
- * A user load or store of the 8-byte word at va.  Returns 0, or UA_SEGV when
- * the fault handler gives up.  The data lives in simulated RAM, and its cache
- * line takes part in coherence like any other.
- */
-int tlb_user_access(struct sim_cpu *c, u64 va, u64 *val, bool write)
+/* The data half of a user access, through frame pfn. */
+static void access_word(struct sim_cpu *c, u64 va, u64 *val, bool write, u32 pfn)
 {
 	struct sim *s = c->sim;
-	u64 *word;
+	u64 *word = (u64 *)(s->ram + ((u64)pfn << PAGE_SHIFT) + (va & (PAGE_SIZE - 8)));
+
+	if (write) {
+		sim_charge(c, coh_store(c, (uintptr_t)word, false));
+		*word = *val;
+	} else {
+		sim_charge(c, coh_load(c, (uintptr_t)word));
+		*val = *word;
+	}
+}
+
+/* A translation failed: the guest's (or the machine's) fault handler runs,
+ * after the SDM's invalidation for the faulting address.  0: retry. */
+static int user_fault(struct sim_cpu *c, u64 va, bool write, int tries)
+{
+	struct sim *s = c->sim;
+
+	if (tries > HW_FAULT_RETRIES || !c->hooks.fault) {
+		hw_report_livelock(&s->hw, &c->hw, va, write);
+		return UA_SEGV;
+	}
+	sim_charge(c, s->cost.fault);
+	hw_page_fault(&s->hw, &c->hw, va);
+	c->hw.in_user = false;
+	if (c->hooks.fault(va, write))
+		return UA_SEGV;
+	c->hw.in_user = true;
+	return 0;
+}
+
+/*
+ * An instruction KVM emulates: it exits, the emulator walks the guest's
+ * page tables in software (no TLB, no paging-structure cache) for the
+ * memory operand, and completes the access later.  In between the vCPU
+ * thread runs host code and can be preempted; a host that reports it
+ * PREEMPTED there (the CVE-2022-39189 bug, host-preempt-mid-insn) lets a
+ * pv guest skip its flush and free the frame under the latched
+ * translation.  A translation that fails is a #PF injected into the guest.
+ */
+static int emulated_access(struct sim_cpu *c, u64 va, u64 *val, bool write)
+{
+	struct sim *s = c->sim;
+	u64 pt;
+	pte_t pte;
 	u32 pfn, gen;
 	int tries;
 
+	for (tries = 0; ; tries++) {
+		sim_sync(c);
+		sim_charge(c, s->cost.vmexit + s->cost.walk);
+		c->hw_walks++;
+		pte = hw_walk_tables(&s->hw, c->hw.id, c->hw.cr3, va, &pt, true);
+		if (pte_present(pte) && (pte & _PAGE_USER) && (!write || pte_write(pte)))
+			break;
+		if (user_fault(c, va, write, tries))
+			return UA_SEGV;
+	}
+	if (!hw_leaf_in_ram(&s->hw, &c->hw, va, pte))
+		return UA_SEGV;
+	pfn = pte_pfn(pte);
+	gen = s->hw.mem.gen[pfn];
+	c->mid_insn = true;
+	sim_order(c);		/* the host may deschedule the vCPU here */
+	c->mid_insn = false;
+	hw_check_in_flight(&s->hw, &c->hw, va, write, pfn, gen);
+	access_word(c, va, val, write, pfn);
+	return 0;
+}
+
+/* copy_from_user_nmi: a hit or a walk; no fault handler (faults are off). */
+int tlb_user_read_nofault(struct sim_cpu *c, u64 va, u64 *val)
+{
+	struct sim *s = c->sim;
+	u32 pfn;
+
+	sim_sync(c);
+	if (!hw_translate_hit(&s->hw, &c->hw, va, false, &pfn)) {
+		sim_charge(c, s->cost.walk);
+		c->hw_walks++;
+		if (hw_translate_walk(&s->hw, &c->hw, va, false, &pfn) != HW_XLATE_WALKED)
+			return UA_SEGV;
+	}
+	access_word(c, va, val, false, pfn);
+	return 0;
+}
+
+/*
+ * A user load or store of the 8-byte word at va.  Returns 0, or UA_SEGV when
+ * the fault handler gives up.  The data lives in simulated RAM, and its cache
+ * line takes part in coherence like any other.  The translation and the
+ * access are one instruction: nothing, not even a VM exit, comes between
+ * them (a faulting instruction restarts), unless KVM emulates it.
+ */
+int tlb_user_access(struct sim_cpu *c, u64 va, u64 *val, bool write, bool emulated)
+{
+	struct sim *s = c->sim;
+	u32 pfn;
+	int tries;
+
+	if (emulated)
+		return emulated_access(c, va, val, write);
 	for (tries = 0; ; tries++) {
 		enum hw_xlate x;
 
@@ -134,33 +228,9 @@ int tlb_user_access(struct sim_cpu *c, u64 va, u64 *val, bool write)
 			break;
 		if (x == HW_XLATE_BAD)
 			return UA_SEGV;
-		if (tries > HW_FAULT_RETRIES || !c->hooks.fault) {
-			hw_report_livelock(&s->hw, &c->hw, va, write);
+		if (user_fault(c, va, write, tries))
 			return UA_SEGV;
-		}
-		sim_charge(c, s->cost.fault);
-		c->hw.in_user = false;
-		if (c->hooks.fault(va, write))
-			return UA_SEGV;
-		c->hw.in_user = true;
 	}
-	/*
-	 * The translation is latched; the data access completes later in the
-	 * same instruction.  No interrupt can come in between (x86 takes them
-	 * at instruction boundaries), but a host can deschedule a vCPU here.
-	 */
-	gen = s->hw.mem.gen[pfn];
-	c->mid_insn = true;
-	sim_order(c);
-	c->mid_insn = false;
-	hw_check_in_flight(&s->hw, &c->hw, va, write, pfn, gen);
-	word = (u64 *)(s->ram + ((u64)pfn << PAGE_SHIFT) + (va & (PAGE_SIZE - 8)));
-	if (write) {
-		sim_charge(c, coh_store(c, (uintptr_t)word, false));
-		*word = *val;
-	} else {
-		sim_charge(c, coh_load(c, (uintptr_t)word));
-		*val = *word;
-	}
+	access_word(c, va, val, write, pfn);
 	return 0;
 }

@@ -2,6 +2,11 @@
 /*
  * trace.c - trace-event JSON writer.  Timestamps are microseconds printed
  * from integer picoseconds, so traces are byte-identical across runs.
+ *
+ * The stream belongs to the caller, who opened it before the run (so a bad
+ * path is a usage error, not a failure after minutes of simulation) and
+ * decides afterwards what to do with it: the command line writes into a
+ * temporary file and copies it over the real one only if the run ended.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,7 +18,6 @@
 
 struct trace {
 	FILE *f;
-	char *path, *tmp;
 	int nr_tracks;
 	bool first;
 };
@@ -29,22 +33,14 @@ static void sep(struct trace *t)
 	t->first = false;
 }
 
-struct trace *trace_open(const char *path, int nr_tracks, char *err, size_t errlen)
+struct trace *trace_open(FILE *f, int nr_tracks)
 {
 	struct trace *t = calloc(1, sizeof(*t));
 	int i;
 
-	t->path = strdup(path);
-	t->tmp = malloc(strlen(path) + 8);
-	sprintf(t->tmp, "%s.tmp", path);
-	t->f = fopen(t->tmp, "w");
-	if (!t->f) {
-		snprintf(err, errlen, "cannot write trace %s: %s", path, strerror(errno));
-		free(t->path);
-		free(t->tmp);
-		free(t);
+	if (!t)
 		return NULL;
-	}
+	t->f = f;
 	t->nr_tracks = nr_tracks;
 	t->first = true;
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", t->f);
@@ -99,33 +95,21 @@ void trace_flow(struct trace *t, int track, uint64_t ps, uint64_t id, bool start
 	fprintf(t->f, ",\"id\":%" PRIu64 ",\"cat\":\"ipi\",\"name\":\"ipi\"}", id);
 }
 
-static void trace_free(struct trace *t)
-{
-	free(t->path);
-	free(t->tmp);
-	free(t);
-}
-
 int trace_close(struct trace *t, char *err, size_t errlen)
 {
 	int bad;
 
 	fputs("\n]}\n", t->f);
-	bad = ferror(t->f);
-	bad |= fclose(t->f);
-	if (bad || rename(t->tmp, t->path)) {
-		snprintf(err, errlen, "cannot write trace %s: %s", t->path, strerror(errno));
-		remove(t->tmp);
-		trace_free(t);
-		return -1;
-	}
-	trace_free(t);
-	return 0;
+	errno = 0;		/* an error of an earlier write left no errno */
+	bad = fflush(t->f) || ferror(t->f);
+	if (bad)
+		snprintf(err, errlen, "cannot write the trace: %s",
+			 strerror(errno ? errno : EIO));
+	free(t);
+	return bad ? -1 : 0;
 }
 
 void trace_discard(struct trace *t)
 {
-	fclose(t->f);
-	remove(t->tmp);
-	trace_free(t);
+	free(t);
 }

@@ -2,8 +2,9 @@
 /*
  * trace.h - Chrome/Perfetto trace-event JSON (open in ui.perfetto.dev).
  * One track per CPU; slices for handlers, flushes, waits; IPIs as flow
- * arrows from the ICR write to the handler.  Written to PATH.tmp and renamed
- * by trace_close, so a failed run never leaves a half-written trace.
+ * arrows from the ICR write to the handler.  Written to a stream the caller
+ * opened and closes: keeping a failed run's half trace out of the user's
+ * file is the caller's business (cli/output.c).
  */
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H
@@ -11,10 +12,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct trace;
 
-struct trace *trace_open(const char *path, int nr_tracks, char *err, size_t errlen);
+/* Start a trace on f (the header and one track per CPU); NULL: no memory. */
+struct trace *trace_open(FILE *f, int nr_tracks);
 void trace_track_name(struct trace *t, int track, const char *name);
 void trace_begin(struct trace *t, int track, uint64_t ps, const char *name);
 void trace_end(struct trace *t, int track, uint64_t ps);
@@ -22,9 +25,10 @@ void trace_instant(struct trace *t, int track, uint64_t ps, const char *name);
 /* start: the sending end of flow id; otherwise the receiving end, bound to
  * the slice that encloses it. */
 void trace_flow(struct trace *t, int track, uint64_t ps, uint64_t id, bool start);
-/* Finish and rename into place: 0, or -1 with err set. */
+/* Write the end of the trace and flush f (which stays open): 0, or -1 with
+ * err set when something could not be written. */
 int trace_close(struct trace *t, char *err, size_t errlen);
-/* Drop the temporary file (run failed before trace_close). */
+/* Forget a trace that will not be finished (f stays open, as it is). */
 void trace_discard(struct trace *t);
 
 #endif

@@ -65,7 +65,10 @@ static void test_gup_fast(void)
 	       "hyperv + rcu freeing: clean over %llu walks",
 	       (unsigned long long)r.stats[STAT_WALKS]);
 	r = gup("hyperv", TABLE_FREE_SYNC_ONE, 0);
-	report(!r.exit_code, "hyperv + sync-one freeing: clean");
+	report(!r.exit_code && r.stats[STAT_WALKS] >= 10000 && r.stats[STAT_HYPERCALLS],
+	       "hyperv + sync-one freeing: clean over %llu walks, %llu hypercalls",
+	       (unsigned long long)r.stats[STAT_WALKS],
+	       (unsigned long long)r.stats[STAT_HYPERCALLS]);
 	r = gup("concurrent", TABLE_FREE_IPI, 2000);
 	report(!r.exit_code && r.stats[STAT_WALKS] >= 100000,
 	       "concurrent (IPIs) + ipi freeing: clean over %llu walks",
@@ -88,10 +91,14 @@ static void test_pv_needs_rcu(void)
 	ipi = run(&rc);
 	rc.table_free = TABLE_FREE_RCU;
 	rcu = run(&rc);
-	report(ipi.exit_code == 1 && ipi.stats[STAT_PV_SKIPPED] && !rcu.exit_code,
+	report(ipi.exit_code == 1 && ipi.stats[STAT_PV_SKIPPED] && !rcu.exit_code &&
+	       strstr(ipi.first_violation, "use after free") &&
+	       rcu.stats[STAT_WALKS] >= 10000 && rcu.stats[STAT_PV_SKIPPED],
 	       "pv under 2x overcommit: ipi freeing is a page-table use after free "
-	       "(%llu violations), rcu freeing is clean",
-	       (unsigned long long)ipi.violations);
+	       "(%llu violations), rcu freeing is clean over %llu walks with %llu "
+	       "vCPUs skipped", (unsigned long long)ipi.violations,
+	       (unsigned long long)rcu.stats[STAT_WALKS],
+	       (unsigned long long)rcu.stats[STAT_PV_SKIPPED]);
 	report_prefix_pop();
 }
 
@@ -114,6 +121,7 @@ static void test_host_mutants(void)
 {
 	struct run_config rc = host_stress();
 	struct run_result ok, bad;
+	int i;
 
 	report_prefix_push("host");
 	rc.wl = workload_by_name("munmap-range");	/* readers of unmapped ranges */
@@ -125,16 +133,57 @@ static void test_host_mutants(void)
 	       "host-lost-flush caught (%llu violations), correct host clean",
 	       (unsigned long long)bad.violations);
 
+	report(strstr(bad.first_violation, "stale") != NULL,
+	       "host-lost-flush: a stale translation is what is seen (%s)",
+	       bad.first_violation);
+
+	/* the emulator's walk widened to 20 us: host ticks land inside it */
 	rc = host_stress();
-	rc.prof.page_walk_ns = 20 * 1000 * 1000ULL;	/* 20 us walks */
+	rc.wl = workload_by_name("emulated-reader");
+	rc.prof.page_walk_ns = 20 * 1000 * 1000ULL;
 	rc.prof.host_timeslice_ns = 100 * 1000 * 1000ULL; /* 100 us slices */
 	ok = run(&rc);
 	rc.host_mutant = HOST_PREEMPT_MID_INSN;
 	bad = run(&rc);
-	report(!ok.exit_code && bad.exit_code == 1,
-	       "host-preempt-mid-insn caught (%llu violations), correct host clean",
-	       (unsigned long long)bad.violations);
+	report(!ok.exit_code && bad.exit_code == 1 &&
+	       strstr(bad.first_violation, "between translation and access"),
+	       "host-preempt-mid-insn caught by the in-flight check (%llu violations: %s), "
+	       "correct host clean", (unsigned long long)bad.violations,
+	       bad.first_violation);
+	for (i = 0; protocols[i]; i++) {
+		if (!protocols[i]->virt)
+			continue;
+		rc.protocol = protocols[i];
+		rc.host_mutant = HOST_OK;
+		ok = run(&rc);
+		report(!ok.exit_code, "emulated reads under %s, correct host: clean (%s)",
+		       protocols[i]->name, ok.exit_code ? ok.first_violation : "");
+	}
+	rc.protocol = protocol_by_name("pv");
+	rc.host_mutant = HOST_PREEMPT_MID_INSN;
+	rc.wl = workload_by_name("tlb-flush2");
+	bad = run(&rc);
+	report(!bad.exit_code,
+	       "host-preempt-mid-insn cannot show without emulated instructions "
+	       "(tlb-flush2: %llu violations)", (unsigned long long)bad.violations);
 	report_prefix_pop();
+}
+
+/* The Hyper-V host flushes exactly the GVA list: a list one page short
+ * leaves a stale entry, which the stale-translation detectors find. */
+static void test_gva_list(void)
+{
+	struct run_config rc = rc_make("tlb-flush2", "hyperv", 0);
+	struct run_result ok, bad;
+
+	rc_vms(&rc, 1, 4, 4);
+	ok = run(&rc);
+	rc.mutant = mutant_by_name("hv-gva-short");
+	bad = run(&rc);
+	report(!ok.exit_code && bad.exit_code == 1 && strstr(bad.first_violation, "stale"),
+	       "hv-gva-short caught as a stale translation (%llu violations: %.80s), "
+	       "correct list clean", (unsigned long long)bad.violations,
+	       bad.first_violation);
 }
 
 /* Every guest protocol in the table, on the VM workloads, clean (the
@@ -195,7 +244,9 @@ static void test_kernbench(void)
 	ipi = run(&rc);
 	rc.table_free = TABLE_FREE_RCU;
 	rcu = run(&rc);
-	report(!ipi.exit_code && !rcu.exit_code,
+	report(!ipi.exit_code && !rcu.exit_code && ipi.iters && rcu.iters == ipi.iters &&
+	       ipi.stats[STAT_FULL_FLUSHES] && rcu.stats[STAT_FULL_FLUSHES] &&
+	       ipi.ops_per_sec > 0 && rcu.ops_per_sec > 0,
 	       "rcu vs ipi table freeing: %.0f vs %.0f jobs/s (%.2f%% overhead)",
 	       rcu.ops_per_sec, ipi.ops_per_sec,
 	       100.0 * (ipi.ops_per_sec - rcu.ops_per_sec) / ipi.ops_per_sec);
@@ -211,6 +262,7 @@ int main(void)
 	test_gup_fast();
 	test_pv_needs_rcu();
 	test_host_mutants();
+	test_gva_list();
 	test_kernbench();
 	return report_summary();
 }

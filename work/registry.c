@@ -6,7 +6,7 @@
 
 extern const struct workload wl_madv_touch, wl_munmap_range, wl_mmap_rndwr,
 	wl_tlb_flush1, wl_tlb_flush2, wl_tlb_flush3, wl_ebizzy, wl_kernbench,
-	wl_gup_fast;
+	wl_gup_fast, wl_dropped_page, wl_emulated_reader;
 
 const struct workload *const workloads[] = {
 	&wl_madv_touch,
@@ -18,6 +18,8 @@ const struct workload *const workloads[] = {
 	&wl_ebizzy,
 	&wl_kernbench,
 	&wl_gup_fast,
+	&wl_dropped_page,
+	&wl_emulated_reader,
 	NULL,
 };
 

@@ -136,6 +136,8 @@ static void collect(const struct sim_result *sr, struct wl_ctx **ctx, int nr,
 	int i, k;
 
 	res->violations = sr->violations;
+	snprintf(res->first_violation, sizeof(res->first_violation), "%s",
+		 sr->first_violation);
 	res->sim_ops = sr->ops;
 	res->sim_ns = sr->end_ns;
 	res->nr_vms = nr;
@@ -199,7 +201,8 @@ int run_once(const struct run_config *rc, struct run_result *res)
 		.topo = { .vms = rc->vms, .cpus = per_vm, .pcpus = rc->pcpus },
 		.host_mutant = rc->host_mutant,
 		.seed = rc->seed,
-		.trace_path = rc->trace_path,
+		.trace = rc->trace,
+		.stop = rc->stop,
 		.time_limit = TIME_LIMIT_PS,
 	};
 	struct wl_ctx *ctx[MAX_VMS];
@@ -259,6 +262,10 @@ int run_once(const struct run_config *rc, struct run_result *res)
 		snprintf(msg, sizeof(msg), "run aborted: %s", sr.message);
 		set_failure(res, 1, msg);
 		break;
+	case SIM_END_STOPPED:
+		res->interrupted = true;
+		set_failure(res, 3, "interrupted");
+		break;
 	}
 	if (res->violations) {
 		snprintf(msg, sizeof(msg), "%llu violation%s detected",
@@ -268,6 +275,8 @@ int run_once(const struct run_config *rc, struct run_result *res)
 	}
 	if (sr.trace_error[0])
 		set_failure(res, 3, sr.trace_error);
+	else
+		res->trace_complete = rc->trace && !res->interrupted;
 	sim_result_free(&sr);
 	for (v = 0; v < nr_vms; v++)
 		kernel_destroy(ctx[v]->k);	/* the context goes with it */

@@ -18,10 +18,20 @@
 
 struct parser {
 	struct scenario *s;
+	const char *path;
 	int line;
 	char *err;
 	size_t errlen;
 };
+
+/* Scenario text and file names are quoted back: keep the line one line of
+ * plain characters whatever the file holds. */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			*s = '?';
+}
 
 static int __attribute__((format(printf, 2, 3)))
 fail(struct parser *p, const char *fmt, ...)
@@ -32,7 +42,8 @@ fail(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(p->err, p->errlen, "%s:%d: %s", p->s->path, p->line, msg);
+	snprintf(p->err, p->errlen, "%s:%d: %s", p->path, p->line, msg);
+	printable(p->err);
 	return -1;
 }
 
@@ -54,14 +65,47 @@ static int split_words(char *s, char **w, int max)
 	}
 }
 
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/*
+ * Decimal, or hexadecimal after "0x", as docs/checker.md says.  strtoull's
+ * base 0 would also read "010" as eight, and take a sign; a leading zero is
+ * refused instead of guessed at, and so is anything else.
+ */
 static int number(struct parser *p, const char *what, const char *s, u64 *out)
 {
-	char *end;
+	const char *d = s;
+	unsigned int base = 10;
+	u64 v = 0;
 
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-')
+	if (s[0] == '0' && s[1] == 'x') {
+		base = 16;
+		d += 2;
+	} else if (s[0] == '0' && s[1] >= '0' && s[1] <= '9') {
+		return fail(p, "%s '%s' has a leading zero (numbers are decimal "
+			    "or 0x hexadecimal)", what, s);
+	}
+	if (!*d)
 		return fail(p, "%s '%s' is not a number", what, s);
+	for (; *d; d++) {
+		unsigned int x = digit_value(*d);
+
+		if (x >= base)
+			return fail(p, "%s '%s' is not a number", what, s);
+		if (v > (UINT64_MAX - x) / base)
+			return fail(p, "%s '%s' is too large", what, s);
+		v = v * base + x;
+	}
+	*out = v;
 	return 0;
 }
 
@@ -87,13 +131,15 @@ static int pages(struct parser *p, const char *s, u64 *out)
 /* "cpu1" or "cpu1:" -> 1 */
 static int cpu_word(struct parser *p, const char *w, int *cpu)
 {
-	char *end;
-	long v;
+	const char *d = w + 3;
+	int v = 0;
 
 	if (strncmp(w, "cpu", 3))
 		return fail(p, "expected cpuN, got '%s'", w);
-	v = strtol(w + 3, &end, 10);
-	if (end == w + 3 || (*end && strcmp(end, ":")))
+	/* one plain digit or more: no sign, no "cpu01" */
+	for (; *d >= '0' && *d <= '9' && v < 1000; d++)
+		v = v * 10 + (*d - '0');
+	if (d == w + 3 || (w[3] == '0' && d - w > 4) || (*d && strcmp(d, ":")))
 		return fail(p, "expected cpuN, got '%s'", w);
 	if (!p->s->nr_cpus)
 		return fail(p, "'%s' before the cpus line", w);
@@ -115,6 +161,7 @@ static const struct {
 	{ "lazy", SOP_LAZY, 0, false },
 	{ "kernel", SOP_KERNEL, 0, false },
 	{ "read", SOP_READ, 1, false },
+	{ "emulated-read", SOP_EMULATED_READ, 1, false },
 	{ "write", SOP_WRITE, 2, true },
 	{ "expect-read", SOP_EXPECT, 2, false },
 	{ "madvise", SOP_MADVISE, 2, false },
@@ -143,6 +190,7 @@ static int op_args(struct parser *p, struct scn_op *op, char **w, int n)
 {
 	switch (op->kind) {
 	case SOP_READ:
+	case SOP_EMULATED_READ:
 	case SOP_COLLAPSE:
 		return address(p, w[1], &op->va);
 	case SOP_WRITE:
@@ -206,6 +254,7 @@ static int parse_script(struct parser *p, char *text, int cpu, struct scn_op *op
 		if (*nr == max)
 			return fail(p, "more than %d operations", max);
 		ops[*nr].cpu = cpu;
+		ops[*nr].line = p->line;
 		if (parse_op(p, part, &ops[*nr]))
 			return -1;
 		(*nr)++;
@@ -235,6 +284,8 @@ static int st_protocol(struct parser *p, char **w, int n)
 {
 	char known[300];
 
+	if (p->s->protocol)
+		return fail(p, "protocol given twice");
 	p->s->protocol = protocol_by_name(w[1]);
 	if (!p->s->protocol) {
 		known_list(known, sizeof(known), protocol_name, NR_PROTOCOLS);
@@ -263,6 +314,7 @@ static int st_vma(struct parser *p, char **w, int n)
 	};
 	struct scenario *s = p->s;
 	struct scn_vma *v;
+	u64 end;
 	int k;
 
 	if (s->nr_vmas == SCN_MAX_VMAS)
@@ -272,6 +324,18 @@ static int st_vma(struct parser *p, char **w, int n)
 		return -1;
 	if (v->start & ~PAGE_MASK)
 		return fail(p, "vma start '%s' is not page aligned", w[1]);
+	/* mm_add_vma takes what it is given: the kernel would walk tables
+	 * past the top of user space, or map one page twice */
+	end = v->start + (v->pages << PAGE_SHIFT);
+	if (end > USER_VA_TOP)
+		return fail(p, "vma '%s' of %s pages ends past the top of user "
+			    "space (0x%llx)", w[1], w[2],
+			    (unsigned long long)USER_VA_TOP);
+	for (k = 0; k < s->nr_vmas; k++)
+		if (v->start < s->vmas[k].start + (s->vmas[k].pages << PAGE_SHIFT) &&
+		    s->vmas[k].start < end)
+			return fail(p, "vma '%s' overlaps the vma at 0x%llx", w[1],
+				    (unsigned long long)s->vmas[k].start);
 	for (k = 0; k < (int)ARRAY_SIZE(kinds); k++)
 		if (!strcmp(w[3], kinds[k]))
 			break;
@@ -334,16 +398,20 @@ static int st_number(struct parser *p, char **w, int n)
 	if (number(p, w[0], w[1], &v))
 		return -1;
 	if (!strcmp(w[0], "cpus")) {
-		if (v < 1 || v > CHECK_MAX_CPUS)
-			return fail(p, "cpus '%s' out of range 1..%d", w[1], CHECK_MAX_CPUS);
 		if (s->nr_cpus)
 			return fail(p, "cpus given twice");
+		if (v < 1 || v > CHECK_MAX_CPUS)
+			return fail(p, "cpus '%s' out of range 1..%d", w[1], CHECK_MAX_CPUS);
 		s->nr_cpus = v;
 	} else if (!strcmp(w[0], "bound")) {
+		if (s->bound >= 0)
+			return fail(p, "bound given twice");
 		if (v > 64)
 			return fail(p, "bound '%s' out of range 0..64", w[1]);
 		s->bound = v;
 	} else {
+		if (s->max_steps)
+			return fail(p, "steps given twice");
 		if (v < 10 || v > 100000)
 			return fail(p, "steps '%s' out of range 10..100000", w[1]);
 		s->max_steps = v;
@@ -378,6 +446,20 @@ static int st_host(struct parser *p, char **w, int n)
 	return 0;
 }
 
+/* "nmi cpuN...": perf's sampling NMI may arrive once per run on each,
+ * anywhere, whatever IF says (nmi.c) */
+static int st_nmi(struct parser *p, char **w, int n)
+{
+	int i, cpu;
+
+	for (i = 1; i < n; i++) {
+		if (cpu_word(p, w[i], &cpu))
+			return -1;
+		p->s->nmi_cpus |= 1u << cpu;
+	}
+	return 0;
+}
+
 static int st_script(struct parser *p, char **w, int n, char *rest, bool init)
 {
 	struct scenario *s = p->s;
@@ -405,6 +487,7 @@ static const struct {
 	{ "tables", 2, 2, st_tables },
 	{ "vma", 5, 5, st_vma },
 	{ "host", 2, 7, st_host },
+	{ "nmi", 2, 5, st_nmi },
 	{ "expect", 3, 4, st_expect },
 };
 
@@ -436,7 +519,7 @@ static int statement(struct parser *p, char *text)
 		return statements[i].fn(p, w, n);
 	}
 	return fail(p, "unknown statement '%s' (known: cpus, protocol, tables, "
-		    "host, bound, steps, vma, init, cpuN:, expect)", w[0]);
+		    "host, nmi, bound, steps, vma, init, cpuN:, expect)", w[0]);
 }
 
 static void scenario_name(struct scenario *s, const char *path)
@@ -464,49 +547,186 @@ static int finish(struct parser *p)
 	return 0;
 }
 
-int scenario_load(const char *path, struct scenario *s, char *err, size_t errlen)
+/* One line, without its newline, as statement() takes it. */
+static int parse_line(struct parser *p, char *buf)
 {
-	struct parser p = { .s = s, .err = err, .errlen = errlen };
+	struct scenario *s = p->s;
+	char *hash = strchr(buf, '#'), *t = buf, *end;
+
+	if (hash) {
+		if (!s->title[0] && hash == buf + strspn(buf, " \t"))
+			snprintf(s->title, sizeof(s->title), "%s",
+				 hash + 1 + strspn(hash + 1, " \t"));
+		*hash = 0;
+	}
+	while (isspace((unsigned char)*t))
+		t++;
+	end = t + strlen(t);
+	while (end > t && isspace((unsigned char)end[-1]))
+		*--end = 0;
+	return *t ? statement(p, t) : 0;
+}
+
+int scenario_parse(const char *path, const char *text, size_t len,
+		   struct scenario *s, char *err, size_t errlen)
+{
+	struct parser p = { .s = s, .path = s->path, .err = err, .errlen = errlen };
 	char buf[512];
-	FILE *f;
-	int rc = 0;
+	size_t at = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->bound = -1;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	scenario_name(s, path);
-	f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (!rc && fgets(buf, sizeof(buf), f)) {
-		char *hash = strchr(buf, '#'), *t = buf, *end;
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
 
 		p.line++;
-		if (!strchr(buf, '\n') && !feof(f))
-			rc = fail(&p, "line longer than %zu characters", sizeof(buf) - 2);
-		if (hash) {
-			if (!s->title[0] && hash == buf + strspn(buf, " \t"))
-				snprintf(s->title, sizeof(s->title), "%s",
-					 hash + 1 + strspn(hash + 1, " \t"));
-			*hash = 0;
-		}
-		while (isspace((unsigned char)*t))
-			t++;
-		end = t + strlen(t);
-		while (end > t && isspace((unsigned char)end[-1]))
-			*--end = 0;
-		if (!rc && *t)
-			rc = statement(&p, t);
+		if (n > sizeof(buf) - 2)
+			return fail(&p, "line longer than %zu characters",
+				    sizeof(buf) - 2);
+		/* a NUL would end the line early and hide the rest of it */
+		if (memchr(text + at, '\0', n))
+			return fail(&p, "NUL byte in the line");
+		memcpy(buf, text + at, n);
+		buf[n] = 0;
+		if (parse_line(&p, buf))
+			return -1;
+		at += n + (nl != NULL);
 	}
 	s->title[strcspn(s->title, "\n")] = 0;
-	if (!rc && ferror(f))
-		rc = fail(&p, "read error");
-	fclose(f);
-	if (!rc) {
-		p.line++;
-		rc = finish(&p);
+	printable(s->title);
+	p.line++;
+	return finish(&p);
+}
+
+/* ---- checks of the whole file ------------------------------------------------ */
+
+static const struct scn_vma *vma_of(const struct scenario *s, u64 va)
+{
+	int i;
+
+	for (i = 0; i < s->nr_vmas; i++)
+		if (va >= s->vmas[i].start &&
+		    va < s->vmas[i].start + (s->vmas[i].pages << PAGE_SHIFT))
+			return &s->vmas[i];
+	return NULL;
+}
+
+static const char *op_name(int kind)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(op_table); i++)
+		if (op_table[i].kind == kind)
+			return op_table[i].name;
+	return "?";
+}
+
+/*
+ * The init scripts run one CPU at a time with nothing interleaved
+ * (scenario_run.c): an operation there that waits for another CPU never
+ * returns, and a fault or a violation there is not a verdict but a broken
+ * set-up (exit 3 at run time).  So, in file order, track which CPUs have the
+ * mm loaded (use; lazy keeps it; kernel drops it) and refuse
+ *  - an operation that may flush while another CPU holds the mm: its
+ *    shootdown would wait for a CPU that does not run;
+ *  - a user access on a CPU not running the mm, outside every vma, or a
+ *    write to a read-only one: a fault during set-up;
+ *  - expect-read, whose failure would be a violation during set-up.
+ */
+int scenario_validate(const struct scenario *s, char *err, size_t errlen)
+{
+	struct parser p = { .path = s->path, .err = err, .errlen = errlen };
+	bool loaded[CHECK_MAX_CPUS] = { false }, user[CHECK_MAX_CPUS] = { false };
+	const struct scn_vma *v;
+	int i, j;
+
+	for (i = 0; i < s->nr_init; i++) {
+		const struct scn_op *op = &s->init[i];
+		int cpu = op->cpu;
+
+		p.line = op->line;
+		switch (op->kind) {
+		case SOP_USE:
+			loaded[cpu] = user[cpu] = true;
+			break;
+		case SOP_LAZY:
+			user[cpu] = false;
+			break;
+		case SOP_KERNEL:
+			loaded[cpu] = user[cpu] = false;
+			break;
+		case SOP_EXPECT:
+			return fail(&p, "init cpu%d: expect-read: init is set-up, not "
+				    "checked; use read", cpu);
+		case SOP_READ:
+		case SOP_EMULATED_READ:
+		case SOP_WRITE:
+			v = vma_of(s, op->va);
+			if (!user[cpu])
+				return fail(&p, "init cpu%d: %s 0x%llx while not running "
+					    "the mm ('use' first): it would fault "
+					    "during set-up", cpu, op_name(op->kind),
+					    (unsigned long long)op->va);
+			if (!v || (op->kind == SOP_WRITE && !v->writable))
+				return fail(&p, "init cpu%d: %s 0x%llx is outside %s: it "
+					    "would fault during set-up", cpu,
+					    op_name(op->kind), (unsigned long long)op->va,
+					    v ? "a writable vma" : "every vma");
+			break;
+		case SOP_MADVISE:
+		case SOP_MUNMAP:
+		case SOP_MPROTECT:
+		case SOP_COLLAPSE:
+		case SOP_WRITEBACK:
+			for (j = 0; j < s->nr_cpus; j++)
+				if (j != cpu && loaded[j])
+					return fail(&p, "init cpu%d: %s may shoot down "
+						    "cpu%d, which has the mm loaded, and "
+						    "init runs one CPU at a time (move it "
+						    "to a cpu%d: script, or 'kernel' on "
+						    "cpu%d first)", cpu,
+						    op_name(op->kind), j, cpu, j);
+			break;
+		}
 	}
+	return 0;
+}
+
+/* Longest scenario file read; the corpus's are under 2 KiB. */
+#define SCN_FILE_MAX	(256 << 10)
+
+int scenario_load(const char *path, struct scenario *s, char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "r");
+	if (f) {
+		text = malloc(SCN_FILE_MAX + 1);
+		if (text)
+			len = fread(text, 1, SCN_FILE_MAX + 1, f);
+	}
+	if (!f || !text || ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(f && !text ? ENOMEM :
+							      errno));
+		rc = -1;
+	} else if (len > SCN_FILE_MAX) {
+		snprintf(err, errlen, "%s: larger than %d bytes", path, SCN_FILE_MAX);
+		rc = -1;
+	} else {
+		rc = scenario_parse(path, text, len, s, err, errlen);
+		if (!rc)
+			rc = scenario_validate(s, err, errlen);
+	}
+	if (rc && err && errlen)
+		printable(err);
+	free(text);
+	if (f)
+		fclose(f);
 	return rc;
 }

@@ -33,6 +33,7 @@ enum scn_op_kind {
 	SOP_LAZY,		/* enter_lazy_tlb: a kernel thread, mm kept */
 	SOP_KERNEL,		/* switch_mm to init_mm */
 	SOP_READ,		/* user read of va */
+	SOP_EMULATED_READ,	/* user read of va by an instruction KVM emulates */
 	SOP_WRITE,		/* user write of va := b */
 	SOP_EXPECT,		/* user read of va must return b */
 	SOP_MADVISE,		/* madvise(DONTNEED) of b pages at va */
@@ -50,6 +51,7 @@ enum scn_op_kind {
 struct scn_op {
 	u8 kind;
 	u8 cpu;			/* init ops: the CPU it runs on */
+	int line;		/* in the file, for scenario_validate's errors */
 	u64 va, b, c;
 };
 
@@ -78,6 +80,7 @@ struct scenario {
 	bool host;		/* a KVM-like host under the vCPUs */
 	int host_deschedules;
 	u32 host_cpus;		/* the vCPUs it may deschedule; 0: all */
+	u32 nmi_cpus;		/* CPUs that take one perf NMI per run */
 	u64 max_steps;		/* 0: not given */
 	struct scn_vma vmas[SCN_MAX_VMAS];
 	int nr_vmas;
@@ -90,8 +93,16 @@ struct scenario {
 	int nr_cases;
 };
 
-/* Parse a scenario file.  On error: -1 and one line "file:line: what" in err. */
+/* Read, parse and validate a scenario file.  On error: -1 and one line
+ * "file:line: what" in err, every byte of it printable. */
 int scenario_load(const char *path, struct scenario *s, char *err, size_t errlen);
+/* The statements of text[0..len), which path names in errors; the same
+ * error convention.  A NUL byte is an error, not the end of the text. */
+int scenario_parse(const char *path, const char *text, size_t len,
+		   struct scenario *s, char *err, size_t errlen);
+/* What parses but cannot run: an init script that would wait for another
+ * CPU (a shootdown) or fault.  Same error convention. */
+int scenario_validate(const struct scenario *s, char *err, size_t errlen);
 
 /* Check one case of a scenario.  cfg->sc is taken from the case unless
  * force_sc; returns check_explore()'s value. */

@@ -135,6 +135,9 @@ static void run_op(const struct scn_op *op)
 	case SOP_READ:
 		(void)user_read(op->va);
 		break;
+	case SOP_EMULATED_READ:
+		(void)user_read_emulated(op->va);
+		break;
 	case SOP_WRITE:
 		user_write(op->va, op->b);
 		break;
@@ -268,6 +271,7 @@ int scenario_check(const struct scenario *s, const struct scn_case *c,
 	cfg.host = s->host;
 	cfg.host_deschedules = s->host_deschedules;
 	cfg.host_cpus = s->host_cpus;
+	cfg.nmi_cpus = s->nmi_cpus;
 	cfg.host_mutant = c->host_mutant;
 	memset(&X, 0, sizeof(X));
 	X.s = s;

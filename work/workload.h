@@ -7,6 +7,9 @@
 #ifndef WORK_WORKLOAD_H
 #define WORK_WORKLOAD_H
 
+#include <signal.h>
+#include <stdio.h>
+
 #include "proto/kernel.h"
 #include "proto/mm.h"
 #include "hw/kvm.h"
@@ -59,7 +62,8 @@ struct run_config {
 	int lazy;		/* other threads that mostly sleep (lazy CPUs) */
 	u64 iters;		/* 0: the workload's default */
 	u64 seed;
-	const char *trace_path;	/* NULL: none */
+	FILE *trace;		/* NULL: none; the caller's, left open */
+	volatile sig_atomic_t *stop;	/* non-zero: end the run now */
 	bool quiet;		/* do not print violations */
 };
 
@@ -80,9 +84,12 @@ struct run_result {
 	struct vm_result vm[MAX_VMS];
 	u64 stats[NR_STATS];
 	u64 violations;
+	char first_violation[256];	/* which detector fired first, and why */
 	u64 sim_ops;
 	u64 sim_ns;		/* simulated time of the run */
 	double wall_s;
+	bool interrupted;	/* *run_config.stop ended it: not a result */
+	bool trace_complete;	/* the whole trace was written to rc->trace */
 	int exit_code;		/* 0 ok, 1 violation or failure, 3 internal */
 	char failure[320];	/* why exit_code is 1 or 3 */
 };
