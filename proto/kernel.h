@@ -148,6 +148,7 @@ struct cpu_tlbstate_shared {
 struct cpu_nmi_state {
 	u64 user_sp;		/* the running task's user stack (see nmi.c) */
 	bool async_flush_pending; /* acknowledged, not yet flushed */
+	bool switching;		/* inside switch_mm: current is still prev */
 } ____cacheline_aligned;
 
 /* nmi.c */

@@ -517,24 +517,25 @@ static void note_user_sp(u64 va)
 	K()->nmi[smp_processor_id()].user_sp = va;
 }
 
-u64 user_read(u64 va)
+static u64 read_user(u64 va, int (*access)(u64, u64 *, bool), const char *what)
 {
 	u64 v = 0;
 
 	note_user_sp(va);
-	if (user_access(va, &v, false))
-		report_violation("user read of an unmapped address (SIGSEGV)");
+	if (access(va, &v, false))
+		report_violation(what);
 	return v;
+}
+
+u64 user_read(u64 va)
+{
+	return read_user(va, user_access, "user read of an unmapped address (SIGSEGV)");
 }
 
 u64 user_read_emulated(u64 va)
 {
-	u64 v = 0;
-
-	note_user_sp(va);
-	if (user_access_emulated(va, &v, false))
-		report_violation("emulated user read of an unmapped address (SIGSEGV)");
-	return v;
+	return read_user(va, user_access_emulated,
+			 "emulated user read of an unmapped address (SIGSEGV)");
 }
 
 void user_write(u64 va, u64 v)

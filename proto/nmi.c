@@ -21,8 +21,11 @@ bool nmi_uaccess_okay(struct kernel *k)
 {
 	int me = smp_processor_id();
 
-	/* a kernel thread (lazy, or on init_mm) has no user stack to read */
-	if (READ_ONCE(k->tlbstate[me].loaded_mm) == &k->init_mm || tlb_cpu_is_lazy(k, me))
+	/* a kernel thread (lazy, or on init_mm) has no user stack to read,
+	 * and inside switch_mm current is still the task switched from, whose
+	 * mm is not the one being loaded (Linux: loaded_mm != current->mm) */
+	if (k->nmi[me].switching ||
+	    READ_ONCE(k->tlbstate[me].loaded_mm) == &k->init_mm || tlb_cpu_is_lazy(k, me))
 		return false;
 	/* the RFC's guard: a flush acknowledged here but not done yet */
 	if (k->nmi[me].async_flush_pending && !mutant(k, MUT_ASYNC_NO_NMI_GUARD))

@@ -100,6 +100,9 @@ void switch_mm(struct kernel *k, struct mm *next)
 	u16 asid;
 
 	local_irq_save(flags);
+	/* Until the task switch is done, current is the previous task: an
+	 * NMI must not take the mm being set up for its own (nmi.c). */
+	k->nmi[me].switching = true;
 	prev = this_cpu_read(ts->loaded_mm);
 	was_lazy = tlb_cpu_is_lazy(k, me);
 	/* pre-series kernels wrote is_lazy = false on every switch_mm */
@@ -143,6 +146,7 @@ void switch_mm(struct kernel *k, struct mm *next)
 	this_cpu_write(ts->loaded_mm, next);
 	this_cpu_write(ts->loaded_mm_asid, asid);
 out:
+	k->nmi[me].switching = false;
 	local_irq_restore(flags);
 }
 
