@@ -69,7 +69,8 @@ static void help(void)
 	     "  --show        print every counterexample, not only unexpected ones\n"
 	     "  --json        one JSON object per case\n\n"
 	     "Exit status: 0 every verdict as expected, 1 some verdict not,\n"
-	     "2 bad usage or scenario file, 3 a case could not be checked.\n"
+	     "2 bad usage or scenario file, 3 a case could not be checked,\n"
+	     "4 a search stopped at its limit before a verdict (Unknown).\n"
 	     "docs/checker.md describes the model and the scenario format.");
 }
 
@@ -186,9 +187,17 @@ static int corpus_files(glob_t *g)
 
 /* ---- output ------------------------------------------------------------------------ */
 
+/* A search cut short by the time or step limit has proven nothing when it
+ * found nothing: Unknown, never Never. */
+static bool unknown(const struct check_result *r)
+{
+	return !r->error && !r->violation && !r->complete;
+}
+
 static const char *verdict(const struct check_result *r)
 {
-	return r->error ? "error" : r->violation ? "Sometimes" : "Never";
+	return r->error ? "error" : r->violation ? "Sometimes" :
+	       unknown(r) ? "Unknown" : "Never";
 }
 
 static void completeness(const struct outcome *o, char *buf, size_t len)
@@ -299,7 +308,7 @@ static void run_case(struct outcome *o, const struct opts *opt)
 	cfg.bound = o->bound;
 	cfg.max_steps = opt->steps ? opt->steps : o->s->max_steps;
 	scenario_check(o->s, o->c, &cfg, &o->r);
-	o->match = !o->r.error && o->r.violation == o->c->sometimes;
+	o->match = !o->r.error && !unknown(&o->r) && o->r.violation == o->c->sometimes;
 }
 
 int cmd_check(int argc, char **argv)
@@ -309,7 +318,7 @@ int cmd_check(int argc, char **argv)
 	struct outcome o;
 	glob_t g = { 0 };
 	char **files, err[400];
-	int nfiles, i, k, rc, ncases = 0, nmatch = 0, nerr = 0;
+	int nfiles, i, k, rc, ncases = 0, nmatch = 0, nerr = 0, nunknown = 0;
 	double seconds = 0;
 	u64 runs = 0;
 
@@ -354,6 +363,7 @@ int cmd_check(int argc, char **argv)
 			ncases++;
 			nmatch += o.match;
 			nerr += o.r.error;
+			nunknown += unknown(&o.r);
 			runs += o.r.executions;
 			seconds += o.r.seconds;
 			check_result_free(&o.r);
@@ -364,7 +374,8 @@ int cmd_check(int argc, char **argv)
 		       ncases, ncases == 1 ? "" : "s", nmatch, ncases - nmatch,
 		       nerr ? " (some could not be checked)" : "",
 		       seconds > 0 ? runs / seconds : 0);
-	rc = nerr ? 3 : nmatch == ncases ? 0 : 1;
+	/* 4: nothing contradicts the file, but some search did not finish */
+	rc = nerr ? 3 : nmatch == ncases ? 0 : nmatch + nunknown == ncases ? 4 : 1;
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "shootdown check: cannot write output\n");
 		rc = 3;

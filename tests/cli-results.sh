@@ -128,4 +128,10 @@ else
 	ok 0 "# SKIP no /dev/full"
 fi
 
+# ---- check: a search cut short is Unknown, not Never --------------------------
+"$SD" check scenarios/async-nmi.scn --steps 50 >"$tmp/unk.out" 2>&1
+rc=$?
+[ $rc -eq 4 ] && grep -q 'Unknown' "$tmp/unk.out"
+ok $? "check: a search stopped by --steps reports Unknown and exits 4 (got $rc)"
+
 echo "1..$n"
