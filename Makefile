@@ -91,6 +91,12 @@ check-sanitize:
 check-overcommit: $(O)/shootdown
 	$(Q)JOBS=$(JOBS) ./scripts/overcommit-sweep.sh $(O)/shootdown 20
 
+# Randomly drawn configurations of the correct protocols for TORTURE_TIME
+# seconds: any violation fails (it prints the command that reproduces it).
+TORTURE_TIME ?= 60
+torture: $(O)/shootdown
+	$(Q)$(O)/shootdown torture --time $(TORTURE_TIME)
+
 demo: $(O)/shootdown
 	$(Q)./scripts/demo.sh $(O)/shootdown
 
@@ -103,7 +109,7 @@ clean:
 # the built-in profiles are assembled into the binary
 $(O)/sim/profiles_builtin.o: $(wildcard profiles/*.profile)
 
-.PHONY: all check check-deps check-sanitize check-overcommit check-compilers demo bench clean
+.PHONY: all check check-deps check-sanitize check-overcommit torture check-compilers demo bench clean
 # keep test and bench objects (pattern-rule intermediates) for incremental builds
 .PRECIOUS: $(O)/%.o
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -82,9 +82,6 @@ const struct workload *lookup_workload(const char *name);
 void __attribute__((noreturn))
 die_bad_option(char **argv, int optind, int optopt);
 
-/* Exit 2 when the directory of path cannot take a new file. */
-void check_writable(const char *opt, const char *path);
-
 /* ---- run.c: the grid of runs --------------------------------------------- */
 enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
 

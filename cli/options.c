@@ -249,40 +249,6 @@ void die_bad_option(char **argv, int optind, int optopt)
 	die_usage("unknown option '%s'", quote(arg));
 }
 
-/*
- * The trace is written to PATH.tmp and renamed at the end of the run; find
- * out now, before minutes of simulation, whether that can work.
- */
-void check_writable(const char *opt, const char *path)
-{
-	char dir[PATH_MAX], *slash;
-	struct stat st;
-
-	if (!*path)
-		die_usage("%s: empty file name", opt);
-	if (strlen(path) >= sizeof(dir))
-		die_usage("%s: '%s': %s", opt, quote(path), strerror(ENAMETOOLONG));
-	strcpy(dir, path);
-	slash = strrchr(dir, '/');
-	if (!stat(path, &st) && S_ISDIR(st.st_mode))
-		die_usage("%s: '%s' is a directory", opt, quote(path));
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if (stat(dir, &st))
-		die_usage("%s: cannot write '%s': %s", opt, quote(path),
-			  strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		die_usage("%s: cannot write '%s': %s", opt, quote(path),
-			  strerror(ENOTDIR));
-	if (access(dir, W_OK | X_OK))
-		die_usage("%s: cannot write '%s': %s", opt, quote(path),
-			  strerror(errno));
-}
-
 enum table_free lookup_table_free(const char *name)
 {
 	int i = table_free_by_name(name);
