@@ -119,6 +119,15 @@ help_ok list --help
 help_ok check --help
 help_ok help
 help_ok help compare
+# --set: the key and the value, checked by the profile parser
+usage_error "'foo'"		run --set foo=1
+usage_error "not KEY=VALUE"	run --set nmi_interval_ns
+usage_error "nmi_interval_ns: bad value 'x'" run --set nmi_interval_ns=x
+usage_error "finer than 1 ps"	run --set page_walk_ns=1.0005
+usage_error "fraction"		compare --set cpus=1.5
+usage_error "host_timeslice_ns = 0" run --set host_timeslice_ns=0
+usage_error "appears twice"	run --set cpus=4 --set cpus=8
+
 "$SD" --version | grep -q '^shootdown [0-9]'
 ok $? "--version"
 
