@@ -54,7 +54,7 @@ struct check_result;
 
 struct check_config {
 	bool sc;		/* sequential consistency: no store buffers */
-	int bound;		/* preemption bound; < 0: unbounded */
+	int bound;		/* preemption bound; < 0: none (source-DPOR) */
 	u64 random_runs;	/* > 0: PCT random mode, this many runs */
 	u64 seed;		/* random mode */
 	int pct_depth;		/* PCT bug depth d; 0: 3 */

@@ -464,6 +464,30 @@ static void nondeterministic(struct search *s, u32 d, const char *what)
 
 /* ---- one execution ---------------------------------------------------------------- */
 
+/*
+ * The enabled events.  The machine ends a run once every CPU has returned
+ * and drains what is still buffered itself, CPU by CPU (ck_run_end); that
+ * fixes the order of the last stores to reach memory.  DPOR must see those
+ * drains as events, or it would see no race between a buffered store and
+ * a load that missed it (store buffering: cpu0's load of y and cpu1's
+ * drain of y), and so the reduced and unreduced searches keep the run
+ * going while a buffer holds a store.
+ */
+static u32 enabled_now(const struct search *s, bool *end)
+{
+	u32 en = ck_enabled(end), m = 0;
+	int i;
+
+	if (!*end || ck.violated || s->mode == MODE_BOUNDED)
+		return en;
+	for (i = 0; i < ck.nr_cpus; i++)
+		if (ck.cpu[i].sb.n)
+			m |= 1u << ck_actor(i, ACT_DRAIN);
+	if (m)
+		*end = false;
+	return m;
+}
+
 static void record_violation(struct search *s, u32 len)
 {
 	struct check_result *r = s->r;
@@ -527,7 +551,7 @@ static void dfs_execution(struct search *s)
 			cur = s->nodes[d].cur;
 			npre = s->nodes[d].npre;
 		}
-		en = ck_enabled(&end);
+		en = enabled_now(s, &end);
 		n = &s->nodes[d];
 		if (end)
 			break;
@@ -645,13 +669,27 @@ static bool out_of_budget(struct search *s)
 
 	if (r->error)
 		return true;
-	if (r->violation && ++s->since_violation >= cfg->shorten)
+	if (r->violation && !cfg->all_executions &&
+	    ++s->since_violation >= cfg->shorten) {
+		s->why = STOP_VIOLATION;
 		return true;
-	if (cfg->max_schedules && r->executions >= cfg->max_schedules)
+	}
+	if (cfg->max_schedules && r->executions >= cfg->max_schedules) {
+		s->why = STOP_SCHEDULES;
 		return true;
-	if (cfg->max_seconds > 0 && !(r->executions & 255) &&
-	    now_s() - s->t0 > cfg->max_seconds)
-		return true;
+	}
+	if ((cfg->max_seconds > 0 || cfg->progress) && !(r->executions & 255)) {
+		double t = now_s() - s->t0;
+
+		if (cfg->max_seconds > 0 && t > cfg->max_seconds) {
+			s->why = STOP_TIME;
+			return true;
+		}
+		if (cfg->progress && t - s->last_progress >= 1) {
+			s->last_progress = t;
+			cfg->progress(cfg->progress_arg, r, t);
+		}
+	}
 	return false;
 }
 
@@ -683,6 +721,14 @@ static void dfs(struct search *s)
 	int last = s->cfg->bound;
 	bool shortening = r->violation;	/* the prelude found one */
 
+	/* DPOR and the unreduced search need no bound; counting every
+	 * execution needs one pass (the passes below repeat schedules) */
+	if (s->mode != MODE_BOUNDED || s->cfg->all_executions) {
+		s->bound = s->mode == MODE_BOUNDED ? last : -1;
+		r->bound_cut = 0;
+		dfs_pass(s);
+		return;
+	}
 	for (s->bound = 0; ; s->bound++) {
 		r->bound_cut = 0;
 		dfs_pass(s);
@@ -765,6 +811,10 @@ static void pct_execution(struct search *s, u64 run, u32 *k_est)
 		ck_run_end();
 	if (d > *k_est)
 		*k_est = d;
+	if (end || ck.violated) {
+		s->r->finished++;
+		s->r->witnesses += ck.violated;
+	}
 	if (ck.violated)
 		record_violation(s, d);
 }
@@ -795,7 +845,9 @@ static void search(struct search *s)
 	const struct check_config *cfg = s->cfg;
 	struct check_result *r = s->r;
 
-	if (cfg->prelude > 0) {
+	/* the prelude's executions are not part of the search: when every
+	 * execution is counted, they would be counted twice */
+	if (cfg->prelude > 0 && !cfg->all_executions) {
 		pct(s, cfg->prelude);
 		if (r->error || (s->stopped && !r->violation))
 			return;
@@ -820,7 +872,7 @@ static void replay(struct search *s)
 	ck.step_preempt = false;
 	ck_run_begin();
 	for (d = 0; d < s->best_len && !ck.violated; d++) {
-		u32 en = ck_enabled(&end);
+		u32 en = enabled_now(s, &end);
 		int a = s->best[d];
 
 		if (end || !(en & 1u << a)) {
@@ -900,6 +952,8 @@ int check_explore(const struct check_program *p, const struct check_config *cfg_
 	}
 	s.cfg = &cfg;
 	s.r = r;
+	s.mode = cfg.unreduced ? MODE_FULL : cfg.bound < 0 ? MODE_DPOR : MODE_BOUNDED;
+	r->dpor = s.mode == MODE_DPOR;
 	s.max_steps = s.limit = cfg.max_steps;
 	s.nodes = malloc(sizeof(*s.nodes) * (cfg.max_steps + 1));
 	s.best = malloc(cfg.max_steps + 1);
@@ -915,7 +969,21 @@ int check_explore(const struct check_program *p, const struct check_config *cfg_
 	else
 		search(&s);
 	r->seconds = now_s() - s.t0;
-	r->complete = !s.stopped && !r->step_cut && !cfg.random_runs && !r->error;
+	if (r->error)
+		r->stop = STOP_ERROR;
+	else if (cfg.random_runs)
+		r->stop = STOP_RANDOM;
+	else if (s.stopped && s.why)
+		r->stop = s.why;
+	else if (r->step_cut)
+		r->stop = STOP_STEPS;
+	else if (r->bound_cut)
+		r->stop = STOP_BOUND;
+	else if (r->violation && (s.cut_short || !cfg.all_executions))
+		r->stop = STOP_VIOLATION;	/* it stopped looking */
+	else
+		r->stop = s.stopped ? STOP_VIOLATION : STOP_NONE;
+	r->complete = r->stop == STOP_NONE;
 	if (r->violation && !r->error)
 		replay(&s);
 out:
@@ -930,4 +998,40 @@ void check_result_free(struct check_result *r)
 {
 	free(r->counterexample);
 	r->counterexample = NULL;
+}
+
+/*
+ * A violation is a proof whatever else the search did; no violation is a
+ * proof only if the search covered everything, else it is Unknown (never
+ * a false Never).  Always: complete, and every complete execution violates.
+ */
+enum check_verdict check_verdict(const struct check_result *r)
+{
+	if (r->error)
+		return CHECK_ERROR;
+	if (r->violation)
+		return r->complete && r->witnesses == r->finished ?
+			CHECK_ALWAYS : CHECK_SOMETIMES;
+	return r->complete ? CHECK_NEVER : CHECK_UNKNOWN;
+}
+
+const char *check_verdict_name(enum check_verdict v)
+{
+	static const char *const names[] = {
+		[CHECK_NEVER] = "Never", [CHECK_SOMETIMES] = "Sometimes",
+		[CHECK_ALWAYS] = "Always", [CHECK_UNKNOWN] = "Unknown",
+		[CHECK_ERROR] = "error",
+	};
+	return (unsigned)v < ARRAY_SIZE(names) ? names[v] : "error";
+}
+
+const char *check_stop_name(enum check_stop st)
+{
+	static const char *const names[] = {
+		[STOP_NONE] = "complete", [STOP_VIOLATION] = "violation",
+		[STOP_TIME] = "time", [STOP_SCHEDULES] = "schedules",
+		[STOP_STEPS] = "steps", [STOP_BOUND] = "bound",
+		[STOP_RANDOM] = "random", [STOP_ERROR] = "error",
+	};
+	return (unsigned)st < ARRAY_SIZE(names) ? names[st] : "error";
 }

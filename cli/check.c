@@ -6,7 +6,9 @@
  * With no file, the whole corpus (every .scn file in scenarios/) runs.  Every file is
  * read before anything runs: a bad file is one line on stderr and exit 2.
  * Exit 0 only if every verdict matches its expectation; 1 if one does not;
- * 3 if the checker could not check a case (its error is printed).
+ * 3 if the checker could not check a case (its error is printed); 4 if
+ * nothing contradicts the files but some search stopped before it could
+ * prove its expectation (Unknown).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,7 +27,7 @@
 #define MAX_FILES	256
 
 struct opts {
-	int bound;		/* -2: each scenario's own (default 2) */
+	int bound;		/* -2: each scenario's own (default: none, DPOR) */
 	u64 random;
 	u64 seed;
 	u64 steps;
@@ -58,9 +60,10 @@ static void help(void)
 {
 	puts("usage: shootdown check [FILE.scn...] [options]\n"
 	     "Explore the interleavings of scenario files under x86-TSO and compare\n"
-	     "each verdict (Never / Sometimes) with the one the file expects.\n"
+	     "each verdict (Never / Sometimes / Always) with the one the file expects.\n"
 	     "With no FILE, runs the corpus in scenarios/.\n\n"
-	     "  --bound K     preemption bound (default: the file's, else 2; -1: none)\n"
+	     "  --bound K     preemption bound (default: the file's, else none: the\n"
+	     "                search is complete, with partial-order reduction; -1: none)\n"
 	     "  --random N    N random PCT schedules per case instead of the search\n"
 	     "  --seed S      seed of --random (default 1)\n"
 	     "  --steps N     events per execution (default: the file's, else 4000)\n"
@@ -101,7 +104,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return EXIT_USAGE;
 	}
 	usage_jmp = &bad;
-	optind = 1;
+	/* 0, not 1: also forget a "-xy" cluster a previous parse stopped in */
+	optind = 0;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -187,33 +191,61 @@ static int corpus_files(glob_t *g)
 
 /* ---- output ------------------------------------------------------------------------ */
 
-/* A search cut short by the time or step limit has proven nothing when it
- * found nothing: Unknown, never Never. */
-static bool unknown(const struct check_result *r)
+/*
+ * A search cut short by a limit (time, steps, the preemption bound) has
+ * proven nothing when it found nothing: Unknown, never Never.  A violation
+ * is a proof either way.  An expected Always needs every execution: a
+ * search cut short with only violations so far is Unknown too.
+ */
+static enum check_verdict observed(const struct outcome *o)
 {
-	return !r->error && !r->violation && !r->complete;
+	const struct check_result *r = &o->r;
+	enum check_verdict v = check_verdict(r);
+
+	if (o->c->always && v == CHECK_SOMETIMES && !r->complete &&
+	    r->witnesses == r->finished)
+		return CHECK_UNKNOWN;
+	return v;
 }
 
-static const char *verdict(const struct check_result *r)
+static bool unknown(const struct outcome *o)
 {
-	return r->error ? "error" : r->violation ? "Sometimes" :
-	       unknown(r) ? "Unknown" : "Never";
+	return observed(o) == CHECK_UNKNOWN;
 }
 
+static const char *expected(const struct scn_case *c)
+{
+	return c->always ? "Always" : c->sometimes ? "Sometimes" : "Never";
+}
+
+static bool matches(const struct outcome *o)
+{
+	enum check_verdict v = observed(o);
+
+	if (o->c->always)
+		return v == CHECK_ALWAYS;
+	if (o->c->sometimes)	/* at least one: an Always is one too */
+		return v == CHECK_SOMETIMES || v == CHECK_ALWAYS;
+	return v == CHECK_NEVER;
+}
+
+/* COMPLETE: "yes" if the search covered every execution, else why not
+ * ("time", "steps", "bound K", "schedules"), or for a violation found
+ * before the search ended, after how many executions ("at N"). */
 static void completeness(const struct outcome *o, char *buf, size_t len)
 {
 	const struct check_result *r = &o->r;
 
-	if (r->violation)
-		snprintf(buf, len, "at %.2fs", r->first_seconds);
-	else if (r->error)
+	if (r->error)
 		snprintf(buf, len, "-");
-	else if (!r->complete)
-		snprintf(buf, len, "no");
-	else if (r->bound_cut)
+	else if (r->complete)
+		snprintf(buf, len, "yes");
+	else if (r->violation && r->stop == STOP_VIOLATION)
+		snprintf(buf, len, "at %llu", (unsigned long long)r->first_executions);
+	else if (r->stop == STOP_BOUND)
 		snprintf(buf, len, "bound %d", o->bound);
 	else
-		snprintf(buf, len, "yes");
+		snprintf(buf, len, "%s", check_stop_name(r->stop));
 }
 
 static void print_indented(const char *text)
@@ -233,14 +265,19 @@ static void print_indented(const char *text)
 static void print_row(const struct outcome *o, const struct opts *opt)
 {
 	const struct check_result *r = &o->r;
-	char comp[32];
+	char comp[32], wit[48];
 
 	completeness(o, comp, sizeof(comp));
-	printf("%-28s %-24s %-3s %-9s  %-9s %10llu  %-8s %6.2fs%s\n", o->s->name,
+	snprintf(wit, sizeof(wit), "%llu/%llu", (unsigned long long)r->witnesses,
+		 (unsigned long long)r->finished);
+	printf("%-28s %-24s %-3s %-9s  %-9s %10llu %15s  %-10s %6.2fs%s\n", o->s->name,
 	       scenario_case_mutant(o->c), o->c->sc || opt->sc ? "sc" : "tso",
-	       o->c->sometimes ? "Sometimes" : "Never", verdict(r),
-	       (unsigned long long)r->executions, comp, r->seconds,
-	       o->match ? "" : "   MISMATCH");
+	       expected(o->c), check_verdict_name(observed(o)),
+	       (unsigned long long)r->executions, wit, comp, r->seconds,
+	       o->match ? "" : unknown(o) ? "   UNKNOWN" : "   MISMATCH");
+	if (unknown(o))
+		printf("    stopped by the %s limit after %llu executions\n",
+		       check_stop_name(r->stop), (unsigned long long)r->executions);
 	if (r->error)
 		printf("    error: %s\n", r->what);
 	else if (r->violation && (opt->show || !o->match)) {
@@ -273,15 +310,25 @@ static void print_json(const struct outcome *o, const struct opts *opt)
 	json_string(o->s->path);
 	printf(",\"mutant\":\"%s\",\"memory\":\"%s\",\"expected\":\"%s\","
 	       "\"observed\":\"%s\",\"match\":%s,\"schedules\":%llu,\"pruned\":%llu,"
-	       "\"bound\":%d,\"bound_cut\":%llu,\"step_cut\":%llu,\"complete\":%s,"
-	       "\"seconds\":%.3f,\"first_schedules\":%llu,\"first_seconds\":%.3f",
+	       "\"witnesses\":%llu,\"finished\":%llu,",
 	       scenario_case_mutant(o->c), o->c->sc || opt->sc ? "sc" : "tso",
-	       o->c->sometimes ? "Sometimes" : "Never", verdict(r),
+	       expected(o->c), check_verdict_name(observed(o)),
 	       o->match ? "true" : "false", (unsigned long long)r->executions,
-	       (unsigned long long)r->pruned, o->bound,
+	       (unsigned long long)r->pruned, (unsigned long long)r->witnesses,
+	       (unsigned long long)r->finished);
+	if (o->bound >= 0 && !opt->random)
+		printf("\"bound\":%d,", o->bound);
+	else
+		printf("\"bound\":null,");
+	printf("\"bound_cut\":%llu,\"step_cut\":%llu,\"complete\":%s,\"stopped\":",
 	       (unsigned long long)r->bound_cut, (unsigned long long)r->step_cut,
-	       r->complete ? "true" : "false", r->seconds,
-	       (unsigned long long)r->first_executions, r->first_seconds);
+	       r->complete ? "true" : "false");
+	if (r->complete)
+		printf("null");
+	else
+		printf("\"%s\"", check_stop_name(r->stop));
+	printf(",\"seconds\":%.3f,\"first_schedules\":%llu,\"first_seconds\":%.3f",
+	       r->seconds, (unsigned long long)r->first_executions, r->first_seconds);
 	if (r->violation || r->error) {
 		printf(",\"violation\":");
 		json_string(r->what);
@@ -295,6 +342,20 @@ static void print_json(const struct outcome *o, const struct opts *opt)
 
 /* ---- running ------------------------------------------------------------------------- */
 
+/*
+ * Progress on a terminal: "scenario mutant: N schedules, T s" rewritten in
+ * place about once a second, erased when the case ends.  Never in a pipe
+ * or a file, whose bytes must not depend on how fast the host is.
+ */
+static void progress(void *arg, const struct check_result *r, double seconds)
+{
+	const struct outcome *o = arg;
+
+	fprintf(stderr, "\r\033[K%s %s: %llu schedules, %.0fs", o->s->name,
+		scenario_case_mutant(o->c), (unsigned long long)r->executions, seconds);
+	fflush(stderr);
+}
+
 static void run_case(struct outcome *o, const struct opts *opt)
 {
 	struct check_config cfg = {
@@ -303,12 +364,23 @@ static void run_case(struct outcome *o, const struct opts *opt)
 		.seed = opt->seed,
 		.max_seconds = opt->seconds,
 	};
+	bool tty = isatty(STDERR_FILENO);
 
-	o->bound = opt->bound != -2 ? opt->bound : o->s->bound >= 0 ? o->s->bound : 2;
+	o->bound = opt->bound != -2 ? opt->bound : o->s->bound >= 0 ? o->s->bound : -1;
 	cfg.bound = o->bound;
 	cfg.max_steps = opt->steps ? opt->steps : o->s->max_steps;
+	/* an Always is a statement about every execution */
+	cfg.all_executions = o->c->always;
+	if (tty) {
+		cfg.progress = progress;
+		cfg.progress_arg = o;
+	}
 	scenario_check(o->s, o->c, &cfg, &o->r);
-	o->match = !o->r.error && !unknown(&o->r) && o->r.violation == o->c->sometimes;
+	if (tty) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	o->match = matches(o);
 }
 
 int cmd_check(int argc, char **argv)
@@ -343,12 +415,10 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	if (!opt.json)
-		printf("%-28s %-24s %-3s %-9s  %-9s %10s  %-8s %7s\n", "SCENARIO",
+		printf("%-28s %-24s %-3s %-9s  %-9s %10s %15s  %-10s %7s\n", "SCENARIO",
 		       "MUTANT", "MEM", "EXPECTED", "OBSERVED", "SCHEDULES",
-		       "COMPLETE", "TIME");
-	/* COMPLETE: for Never, whether the search covered every schedule
-	 * ("yes"), those within the preemption bound ("bound K"), or stopped
-	 * early ("no"); for Sometimes, when the first violation was found */
+		       "WITNESSES", "COMPLETE", "TIME");
+	/* WITNESSES: violating complete executions / complete executions */
 	for (i = 0; i < nfiles; i++) {
 		for (k = 0; k < scn[i].nr_cases; k++) {
 			memset(&o, 0, sizeof(o));
@@ -363,7 +433,7 @@ int cmd_check(int argc, char **argv)
 			ncases++;
 			nmatch += o.match;
 			nerr += o.r.error;
-			nunknown += unknown(&o.r);
+			nunknown += unknown(&o);
 			runs += o.r.executions;
 			seconds += o.r.seconds;
 			check_result_free(&o.r);

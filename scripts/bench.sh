@@ -17,6 +17,12 @@ echo "== checker: explored schedules per second (target: >= 100 k on 2-CPU scena
 "$O/shootdown" check scenarios/concurrent-flush.scn | tail -n 1
 "$O/shootdown" check scenarios/switch-mm-barrier.scn | tail -n 1
 echo
+echo "== checker: the whole corpus, unbounded (DPOR), complete? (goal: < 60 s) =="
+t0=$(date +%s.%N)
+"$O/shootdown" check --time 60 | awk 'NR > 1 && NF >= 9 { n += $6; if ($8 != "yes" && $8 != "at") c++ }
+	/cases:/ { print } END { printf "%d schedules; %d cases cut short\n", n, c }' || true
+echo "corpus wall time: $(echo "$(date +%s.%N) - $t0" | bc) s"
+echo
 echo "== whole runs (simulated result, wall time) =="
 for n in 4 64 1024; do
 	"$O/shootdown" run --workload madv-touch --protocol concurrent --cpus "$n" \

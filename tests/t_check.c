@@ -220,9 +220,10 @@ static void test_bound(void)
 	report_prefix_push("bound");
 	inc_kind = INC_PLAIN;
 	explore(&lost, &sc0);
-	report(!res.violation && res.complete && res.bound_cut > 0,
-	       "SC, bound 0: lost update not reachable; complete only within "
-	       "the bound (it cut %llu choices)", (unsigned long long)res.bound_cut);
+	report(!res.violation && !res.complete && res.stop == STOP_BOUND &&
+	       res.bound_cut > 0 && check_verdict(&res) == CHECK_UNKNOWN,
+	       "SC, bound 0: lost update not reachable, but the bound cut %llu "
+	       "choices: Unknown, not Never", (unsigned long long)res.bound_cut);
 	explore(&lost, &sc1);
 	report(res.violation && res.cex_preemptions == 1,
 	       "SC, bound 1: found with 1 preemption");
@@ -555,7 +556,7 @@ static const struct check_program shoot = {
 
 static void test_shootdown(void)
 {
-	struct check_config cfg = { .bound = 2 };
+	struct check_config cfg = { .bound = -1 };
 
 	report_prefix_push("shootdown");
 	S.reads = 3;
@@ -563,7 +564,7 @@ static void test_shootdown(void)
 	S.free_table = false;
 	explore(&shoot, &cfg);
 	report(!res.violation && !res.error && res.complete,
-	       "with the IPI: %s, complete within bound 2 (%llu schedules, "
+	       "with the IPI: %s, complete, unbounded (%llu schedules, "
 	       "%llu pruned, %.3f s)", verdict(), (unsigned long long)res.executions,
 	       (unsigned long long)res.pruned, res.seconds);
 	if (res.violation || res.error)
@@ -629,7 +630,7 @@ static void lazy_flusher(void *d)
 
 static void test_lazy_barrier(void)
 {
-	struct check_config tso = { .bound = 2 }, sc = { .bound = 2, .sc = true };
+	struct check_config tso = { .bound = -1 }, sc = { .bound = -1, .sc = true };
 	static const struct check_program lazy = {
 		.name = "lazy", .nr_cpus = 2, .setup = shoot_setup,
 		.cpu_main = { lazy_cpu, lazy_flusher },
@@ -652,6 +653,155 @@ static void test_lazy_barrier(void)
 	explore(&lazy, &sc);
 	report(!res.violation && !res.error && res.complete,
 	       "without it, SC: %s: an SC-only checker misses the bug", verdict());
+	report_prefix_pop();
+}
+
+/* ---- DPOR against the unreduced search ------------------------------------------------------ */
+/*
+ * Every execution explored, with and without reduction: the verdicts
+ * (Never / Sometimes / Always) and, for the litmus tests, the sets of final
+ * register values must be the same.  A reduction that loses an outcome is a
+ * false Never waiting to happen.
+ */
+static u32 outcomes;		/* bit r0 * 4 + r1 (values 0..3) of each final state */
+static void (*final_check)(void *d);
+
+static void record_final(void *d)
+{
+	outcomes |= 1u << ((L.r0 & 3) * 4 + (L.r1 & 3));
+	if (final_check)
+		final_check(d);
+}
+
+/* 3 CPUs: cpu2 observes the two writers' stores (IRIW's reader half) */
+static void iriw_w0(void *d) { WRITE_ONCE(L.x, 1); }
+static void iriw_w1(void *d) { WRITE_ONCE(L.y, 1); }
+static void iriw_r(void *d)
+{
+	L.r0 = READ_ONCE(L.x);
+	L.r1 = READ_ONCE(L.y);
+}
+
+static void always_fail(void *d)
+{
+	check_fail("every execution ends here");
+}
+
+static void compare_reduced(const char *name, const struct check_program *p,
+			    bool sc, bool final_state)
+{
+	struct check_config dpor = { .bound = -1, .sc = sc, .prelude = -1,
+				     .all_executions = true };
+	struct check_config full = { .bound = -1, .sc = sc, .prelude = -1,
+				     .all_executions = true, .unreduced = true };
+	enum check_verdict vd, vf;
+	u64 nd, nf, wd, wf;
+	u32 od, of;
+
+	outcomes = 0;
+	explore(p, &dpor);
+	vd = check_verdict(&res);
+	nd = res.executions;
+	wd = res.witnesses;
+	od = outcomes;
+	outcomes = 0;
+	explore(p, &full);
+	vf = check_verdict(&res);
+	nf = res.executions;
+	wf = res.witnesses;
+	of = outcomes;
+	report(res.complete && vd == vf && (!final_state || od == of) &&
+	       (wd > 0) == (wf > 0) && vd != CHECK_ERROR,
+	       "%s%s: DPOR %s in %llu executions (%llu witnesses), unreduced %s in "
+	       "%llu (%llu), final states %#x / %#x", name, sc ? " sc" : "",
+	       check_verdict_name(vd), (unsigned long long)nd, (unsigned long long)wd,
+	       check_verdict_name(vf), (unsigned long long)nf, (unsigned long long)wf,
+	       od, of);
+}
+
+static void test_dpor(void)
+{
+	static const struct check_program sbp = {
+		.name = "SB", .nr_cpus = 2, .setup = litmus_setup,
+		.cpu_main = { sb_cpu0, sb_cpu1 }, .teardown = record_final,
+	};
+	static const struct check_program mpp = {
+		.name = "MP", .nr_cpus = 2, .setup = litmus_setup,
+		.cpu_main = { mp_writer, mp_reader }, .teardown = record_final,
+	};
+	static const struct check_program iriw = {
+		.name = "writers-reader", .nr_cpus = 3, .setup = litmus_setup,
+		.cpu_main = { iriw_w0, iriw_w1, iriw_r }, .teardown = record_final,
+	};
+	static const struct check_program lostp = {
+		.name = "lost-update", .nr_cpus = 2, .setup = litmus_setup,
+		.cpu_main = { incr, incr }, .teardown = inc_final,
+	};
+	static const struct check_program always = {
+		.name = "always", .nr_cpus = 2, .setup = litmus_setup,
+		.cpu_main = { mp_writer, mp_reader }, .teardown = always_fail,
+	};
+	static const struct check_program lazy = {
+		.name = "lazy", .nr_cpus = 2, .setup = shoot_setup,
+		.cpu_main = { lazy_cpu, lazy_flusher },
+	};
+	struct check_config tiny = { .bound = -1, .prelude = -1, .max_steps = 3 };
+	int sc;
+
+	report_prefix_push("dpor");
+	for (sc = 0; sc <= 1; sc++) {
+		L.fence = false;
+		final_check = sb_final;
+		compare_reduced("SB", &sbp, sc, true);
+		L.fence = true;
+		compare_reduced("SB+mfence", &sbp, sc, true);
+		L.fence = false;
+		final_check = mp_final;
+		compare_reduced("MP", &mpp, sc, true);
+		final_check = NULL;
+		compare_reduced("writers-reader", &iriw, sc, true);
+		inc_kind = INC_PLAIN;
+		compare_reduced("lost update", &lostp, sc, false);
+		inc_kind = INC_CMPXCHG;
+		compare_reduced("cmpxchg loop", &lostp, sc, false);
+		compare_reduced("always", &always, sc, false);
+		S.free_table = false;
+		S.barrier = false;
+		compare_reduced("lazy barrier, none", &lazy, sc, false);
+		S.barrier = true;
+		compare_reduced("lazy barrier, smp_mb", &lazy, sc, false);
+		S.reads = 1;
+		S.send_ipi = false;
+		compare_reduced("shootdown without IPI", &shoot, sc, false);
+		S.send_ipi = true;
+		compare_reduced("shootdown with IPI", &shoot, sc, false);
+	}
+	/* the SB outcome 0/0 exists under TSO only, MP's 1/0 never */
+	L.fence = false;
+	final_check = NULL;
+	outcomes = 0;
+	{
+		struct check_config d = { .bound = -1, .prelude = -1,
+					  .all_executions = true };
+		explore(&sbp, &d);
+		report(res.complete && (outcomes & 1), "SB under TSO: r0 = r1 = 0 "
+		       "reached (final states %#x)", outcomes);
+		outcomes = 0;
+		explore(&mpp, &d);
+		report(res.complete && !(outcomes & 1u << (1 * 4 + 0)),
+		       "MP under TSO: r0 = 1, r1 = 0 never (final states %#x)", outcomes);
+		explore(&always, &d);
+		report(check_verdict(&res) == CHECK_ALWAYS && res.witnesses == res.finished,
+		       "a violation in every execution: %s (%llu/%llu)",
+		       check_verdict_name(check_verdict(&res)),
+		       (unsigned long long)res.witnesses, (unsigned long long)res.finished);
+	}
+	/* cut by the step bound: Unknown, never Never */
+	explore(&sbp, &tiny);
+	report(!res.violation && !res.complete && res.stop == STOP_STEPS &&
+	       check_verdict(&res) == CHECK_UNKNOWN,
+	       "executions cut at 3 steps: %s (%s)",
+	       check_verdict_name(check_verdict(&res)), check_stop_name(res.stop));
 	report_prefix_pop();
 }
 
@@ -688,6 +838,7 @@ int main(void)
 	test_deadlock();
 	test_shootdown();
 	test_lazy_barrier();
+	test_dpor();
 	bench();
 	check_result_free(&res);
 	return report_summary();

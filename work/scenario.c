@@ -381,8 +381,11 @@ static int st_expect(struct parser *p, char **w, int n)
 	}
 	if (!strcmp(w[2], "Sometimes"))
 		c->sometimes = true;
+	else if (!strcmp(w[2], "Always"))
+		c->sometimes = c->always = true;
 	else if (strcmp(w[2], "Never"))
-		return fail(p, "expected verdict '%s' is not Never or Sometimes", w[2]);
+		return fail(p, "expected verdict '%s' is not Never, Sometimes or Always",
+			    w[2]);
 	if (n > 3 && strcmp(w[3], "sc") && strcmp(w[3], "tso"))
 		return fail(p, "memory model '%s' is not tso or sc", w[3]);
 	c->sc = n > 3 && !strcmp(w[3], "sc");
@@ -614,6 +617,24 @@ static const struct scn_vma *vma_of(const struct scenario *s, u64 va)
 	return NULL;
 }
 
+/* Whether a write to va after init[0..upto) may go: the vma's protection,
+ * or the last init mprotect that covered va. */
+static bool init_writable(const struct scenario *s, const struct scn_vma *v,
+			  int upto, u64 va)
+{
+	bool writable = v->writable;
+	int i;
+
+	for (i = 0; i < upto; i++) {
+		const struct scn_op *op = &s->init[i];
+
+		if (op->kind == SOP_MPROTECT && va >= op->va &&
+		    va - op->va < op->b << PAGE_SHIFT)
+			writable = op->c;
+	}
+	return writable;
+}
+
 static const char *op_name(int kind)
 {
 	size_t i;
@@ -633,7 +654,8 @@ static const char *op_name(int kind)
  *  - an operation that may flush while another CPU holds the mm: its
  *    shootdown would wait for a CPU that does not run;
  *  - a user access on a CPU not running the mm, outside every vma, or a
- *    write to a read-only one: a fault during set-up;
+ *    write where the vma (or the last init mprotect) says read-only: a
+ *    fault during set-up;
  *  - expect-read, whose failure would be a violation during set-up.
  */
 int scenario_validate(const struct scenario *s, char *err, size_t errlen)
@@ -670,11 +692,12 @@ int scenario_validate(const struct scenario *s, char *err, size_t errlen)
 					    "the mm ('use' first): it would fault "
 					    "during set-up", cpu, op_name(op->kind),
 					    (unsigned long long)op->va);
-			if (!v || (op->kind == SOP_WRITE && !v->writable))
-				return fail(&p, "init cpu%d: %s 0x%llx is outside %s: it "
-					    "would fault during set-up", cpu,
+			if (!v || (op->kind == SOP_WRITE &&
+				   !init_writable(s, v, i, op->va)))
+				return fail(&p, "init cpu%d: %s 0x%llx: %s: it would "
+					    "fault during set-up", cpu,
 					    op_name(op->kind), (unsigned long long)op->va,
-					    v ? "a writable vma" : "every vma");
+					    v ? "read-only there" : "outside every vma");
 			break;
 		case SOP_MADVISE:
 		case SOP_MUNMAP:

@@ -65,7 +65,8 @@ struct scn_case {
 	int mutant;		/* enum mutant */
 	int host_mutant;	/* enum host_mutant */
 	bool sc;		/* expected under sequential consistency */
-	bool sometimes;		/* expected verdict */
+	bool sometimes;		/* expected verdict: a violation (Sometimes, Always) */
+	bool always;		/* ... in every complete execution */
 	int line;
 };
 

@@ -220,6 +220,9 @@ static void scn_init(void *data)
 	/* the call descriptors exist from the start, so they have names */
 	for (i = 0; i < s->nr_cpus; i++)
 		csd_row(X.k, i);
+	/* named before the init scripts run, so that an error there names
+	 * what it waited on ("csd[0->1].flags"), not a host address */
+	name_kernel(X.k, X.mm);
 	for (i = 0; i < s->nr_init; i++) {
 		check_on_cpu(s->init[i].cpu);
 		run_op(&s->init[i]);
@@ -227,7 +230,6 @@ static void scn_init(void *data)
 	check_on_cpu(0);
 	/* everything the kernel allocated, as it is now, starts every run */
 	check_snapshot(X.k->kmem, kmem_used(X.k->kmem));
-	name_kernel(X.k, X.mm);
 	for (i = 0; i < s->nr_vmas; i++)
 		name_tables(X.mm, s->vmas[i].start);
 }
