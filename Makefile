@@ -97,6 +97,31 @@ TORTURE_TIME ?= 60
 torture: $(O)/shootdown
 	$(Q)$(O)/shootdown torture --time $(TORTURE_TIME)
 
+# libFuzzer on the three input parsers (tests/fuzz/: profiles, scenarios,
+# the command line), FUZZ_TIME seconds each, one at a time, on a clang
+# ASan+UBSan build in $(O)/fuzz.  A crash, leak, hang, UB or an error that
+# is not one printable line fails; the input is left in $(O)/fuzz/artifacts.
+FUZZ_TIME ?= 60
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZERS := $(addprefix $(O)/tests/fuzz/fuzz_,profile scenario options)
+fuzz: check-deps
+	@command -v clang >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq clang; \
+	  else echo "make fuzz needs clang: sudo apt-get install clang"; exit 2; fi; }
+	$(Q)$(MAKE) --no-print-directory O=$(O)/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" \
+		fuzzers
+	$(Q)./tests/fuzz/run.sh $(O)/fuzz $(FUZZ_TIME)
+
+fuzzers: $(FUZZERS)
+
+$(O)/tests/fuzz/fuzz_options: $(O)/tests/fuzz/fuzz_options_run.o \
+			      $(O)/tests/fuzz/fuzz_options_check.o
+
+$(O)/tests/fuzz/fuzz_%: $(O)/tests/fuzz/fuzz_%.o $(O)/libshootdown.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
 demo: $(O)/shootdown
 	$(Q)./scripts/demo.sh $(O)/shootdown
 
@@ -109,7 +134,8 @@ clean:
 # the built-in profiles are assembled into the binary
 $(O)/sim/profiles_builtin.o: $(wildcard profiles/*.profile)
 
-.PHONY: all check check-deps check-sanitize check-overcommit torture check-compilers demo bench clean
+.PHONY: all check check-deps check-sanitize check-overcommit torture check-compilers \
+	fuzz fuzzers demo bench clean
 # keep test and bench objects (pattern-rule intermediates) for incremental builds
 .PRECIOUS: $(O)/%.o
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

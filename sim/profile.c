@@ -51,6 +51,15 @@ struct parse {
 	struct profile p;
 };
 
+/* Quoted text comes from files and the command line: one line of plain
+ * characters, whatever bytes they hold. */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			*s = '?';
+}
+
 static void __attribute__((format(printf, 3, 4)))
 set_err(struct parse *ps, unsigned int line, const char *fmt, ...)
 {
@@ -60,11 +69,12 @@ set_err(struct parse *ps, unsigned int line, const char *fmt, ...)
 	if (!ps->err || !ps->errlen)
 		return;
 	n = snprintf(ps->err, ps->errlen, "%s:%u: ", ps->origin, line);
-	if (n < 0 || (size_t)n >= ps->errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
-	va_end(ap);
+	if (n >= 0 && (size_t)n < ps->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	printable(ps->err);
 }
 
 static bool is_space(char c)
@@ -491,6 +501,7 @@ load_err(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	printable(err);
 }
 
 /* Read a whole file into a NUL-terminated malloc'd buffer. */

@@ -128,6 +128,32 @@ usage_error "fraction"		compare --set cpus=1.5
 usage_error "host_timeslice_ns = 0" run --set host_timeslice_ns=0
 usage_error "appears twice"	run --set cpus=4 --set cpus=8
 
+# check: the same strict numbers, the option as typed, values escaped
+usage_error "--bound: ' 3'"	check --bound ' 3'
+usage_error "--bound: '+3'"	check --bound +3
+usage_error "--bound: '0x2'"	check --bound 0x2
+usage_error "'-2' is not in -1..64" check --bound -2
+usage_error "--bound: missing value" check --bound
+usage_error "--bou: missing value" check --bou
+usage_error "--steps: '9' is not in" check --steps 9
+usage_error "--seed: '-1' is negative" check --seed -1
+usage_error "option '--sc' takes no value" check --sc=1
+usage_error "unknown option '--frob'" check --frob
+usage_error "unknown option '-x'" check -x
+# a newline or an escape in a file name: one plain line (and a plain
+# test description, so not through usage_error)
+for name in "a
+b.scn" "$(printf '\033[31mred.scn')"; do
+	"$SD" check "$tmp/$name" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ ! -s "$tmp/out" ] &&
+		grep -q "^shootdown: $tmp/.*: No such file" "$tmp/err" &&
+		! LC_ALL=C grep -q '[^ -~]' "$tmp/err"
+	ok $? "check on a file name with a control character: one plain line"
+done
+printf 'cpus 2\nprotocol con\001current\nexpect none Never\n' >"$tmp/ctl.scn"
+usage_error "ctl.scn:2: unknown protocol 'con?current'" check "$tmp/ctl.scn"
+
 "$SD" --version | grep -q '^shootdown [0-9]'
 ok $? "--version"
 
