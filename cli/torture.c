@@ -51,13 +51,16 @@
 #define ITERS_MIN	10
 
 static const char torture_usage[] =
-"usage: shootdown torture --time SECONDS [options]\n"
+"usage: shootdown torture {--time SECONDS | --configs N} [options]\n"
 "Run randomly drawn configurations (protocol, workload, CPUs, lazy threads,\n"
 "VMs, table freeing, host faults as profile overrides) until SECONDS of wall\n"
-"time have passed.  Each configuration is printed as the shootdown run command\n"
-"that reproduces it; a failure adds its first violation after a '#'.\n"
+"time have passed or N configurations have run, whichever comes first.  Each\n"
+"configuration is printed as the shootdown run command that reproduces it; a\n"
+"failure adds its first violation after a '#'.\n"
 "\n"
 "      --time SECONDS   wall-time budget, checked between runs (1..604800)\n"
+"      --configs N      stop after N configurations (1..100000000): the same\n"
+"                       output on every host, whatever its speed\n"
 "  -s, --seed S         seed of the sequence of configurations (default 1)\n"
 "  -m, --mutate M       draw only configurations mutant M can show in\n"
 "      --host-mutate M  the same for a host mutant (pv in VMs)\n"
@@ -70,6 +73,7 @@ static const char torture_usage[] =
 
 static const struct option torture_longopts[] = {
 	{ "time",	 required_argument,	NULL, 'W' },
+	{ "configs",	 required_argument,	NULL, 'C' },
 	{ "seed",	 required_argument,	NULL, 's' },
 	{ "mutate",	 required_argument,	NULL, 'm' },
 	{ "host-mutate", required_argument,	NULL, 'M' },
@@ -79,7 +83,8 @@ static const struct option torture_longopts[] = {
 };
 
 struct torture_opts {
-	int seconds;
+	int seconds;		/* 0: no wall-time limit */
+	int configs;		/* 0: no limit on configurations */
 	uint64_t seed;
 	enum mutant mutant;
 	enum host_mutant host_mutant;
@@ -540,7 +545,7 @@ static void print_summary(const struct torture_totals *t, double wall, bool json
 
 static void parse_torture_options(int argc, char **argv, struct torture_opts *o)
 {
-	bool have_time = false;
+	bool have_limit = false;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -552,7 +557,11 @@ static void parse_torture_options(int argc, char **argv, struct torture_opts *o)
 		switch (c) {
 		case 'W':
 			o->seconds = parse_int("--time", optarg, 1, 7 * 24 * 3600);
-			have_time = true;
+			have_limit = true;
+			break;
+		case 'C':
+			o->configs = parse_int("--configs", optarg, 1, 100000000);
+			have_limit = true;
 			break;
 		case 's':
 			o->seed = parse_u64("--seed", optarg);
@@ -577,8 +586,8 @@ static void parse_torture_options(int argc, char **argv, struct torture_opts *o)
 	}
 	if (optind < argc)
 		die_usage("torture: unexpected argument '%s'", argv[optind]);
-	if (!have_time)
-		die_usage("torture: missing --time SECONDS");
+	if (!have_limit)
+		die_usage("torture: missing --time SECONDS or --configs N");
 	if (o->mutant && o->host_mutant)
 		die_usage("--host-mutate: cannot be combined with --mutate");
 }
@@ -612,15 +621,28 @@ int cmd_torture(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	if (!o.json)
-		printf("torture: seed %llu, %d s, mutant %s%s%s\n",
-		       (unsigned long long)o.seed, o.seconds,
+	if (!o.json) {
+		char limit[64];
+
+		if (o.seconds && o.configs)
+			snprintf(limit, sizeof(limit), "%d s or %d configurations",
+				 o.seconds, o.configs);
+		else if (o.seconds)
+			snprintf(limit, sizeof(limit), "%d s", o.seconds);
+		else
+			snprintf(limit, sizeof(limit), "%d configurations",
+				 o.configs);
+		printf("torture: seed %llu, %s, mutant %s%s%s\n",
+		       (unsigned long long)o.seed, limit,
 		       mutants[o.mutant].name, o.host_mutant ? ", host " : "",
 		       o.host_mutant ? host_mutants[o.host_mutant].name : "");
+	}
 	/* its own stream: a torture seed and a run seed never share states */
 	rng = o.seed ^ 0x746f727475726521ULL;
 	start = wall_now();
-	while (!torture_stop && wall_now() - start < o.seconds) {
+	while (!torture_stop &&
+	       (!o.seconds || wall_now() - start < o.seconds) &&
+	       (!o.configs || t.configs < o.configs)) {
 		struct torture_config c;
 		struct run_config rc;
 		struct run_result res;
