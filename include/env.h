@@ -75,6 +75,8 @@ enum env_stat {
 	STAT_ITERS,		/* workload iterations (measured thread) */
 	STAT_OPS,		/* workload operations (throughput workloads) */
 	STAT_WALKS,		/* software page-table walks (gup-fast) */
+	STAT_SPIN_WAIT_NS,	/* contended spin_lock(): acquired minus tried */
+	STAT_PTL_WAIT_NS,	/* the same, for page-table locks */
 	NR_STATS,
 };
 

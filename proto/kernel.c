@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kernel.c - creating and booting a kernel instance; the mutant and
- * table-freeing names the CLI lists; the spinlock the mm code uses.
+ * table-freeing names the CLI lists.
  */
 #include <string.h>
 
@@ -61,23 +61,6 @@ int mutant_by_name(const char *name)
 	return -1;
 }
 
-void spin_lock(spinlock_t *l)
-{
-	for (;;) {
-		u32 v = READ_ONCE(l->locked);
-
-		if (!v && !cmpxchg(&l->locked, 0u, 1u))
-			return;
-		if (v)
-			cpu_spin_wait(&l->locked, v, sizeof(v), 0);
-	}
-}
-
-void spin_unlock(spinlock_t *l)
-{
-	smp_store_release(&l->locked, 0u);
-}
-
 void kernel_opts_defaults(struct kernel_opts *o)
 {
 	const struct proto_param *p = o->protocol->params;
@@ -86,6 +69,7 @@ void kernel_opts_defaults(struct kernel_opts *o)
 	memset(o->params, 0, sizeof(o->params));
 	for (i = 0; p && p[i].name; i++)
 		o->params[i] = p[i].def;
+	kparams_defaults(o->kp);
 }
 
 /*
@@ -113,7 +97,9 @@ struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o)
 	k->rcu = kzalloc(k, sizeof(*k->rcu) * nr_cpus);
 	k->csd = kzalloc(k, sizeof(*k->csd) * nr_cpus);
 	k->nmi = kzalloc(k, sizeof(*k->nmi) * nr_cpus);
+	k->qnodes = kzalloc(k, sizeof(*k->qnodes) * nr_cpus);
 	k->init_mm.k = k;
+	spin_lock_init(&k->init_mm.page_table_lock, LOCK_CLASS_PTL);
 	k->next_ctx_id = 1;
 	k->init_mm.ctx_id = 0;
 	return k;

@@ -13,6 +13,7 @@
 #include "kvm_para.h"
 #include "x86.h"
 #include "proto/protocols.h"
+#include "proto/params.h"
 
 /* ---- protocols (pv_ops.mmu.flush_tlb_multi, chosen at boot) --------------- */
 struct kernel;
@@ -83,10 +84,38 @@ struct mutant_desc {
 extern const struct mutant_desc mutants[NR_MUTANTS];
 int mutant_by_name(const char *name);	/* -1 if unknown */
 
-/* ---- spinlock ----------------------------------------------------------- */
-typedef struct { u32 locked; } spinlock_t;
+/* ---- spinlock (spinlock.c) ------------------------------------------------ */
+/* Which wait counter a lock's contention goes to (lock_stat's classes). */
+enum lock_class {
+	LOCK_CLASS_SPIN = 0,	/* every other spinlock */
+	LOCK_CLASS_PTL,		/* page-table locks */
+};
+
+/* The queued lock's word, seen whole, as locked+pending, or as the tail;
+ * a ttas lock uses val alone.  class is set at init and never changes. */
+typedef struct {
+	union {
+		u32 val;
+		struct { u8 locked, pending; };
+		struct { u16 locked_pending, tail; };
+	};
+	u8 class;
+} spinlock_t;
+
+/* An MCS queue node; a CPU has one per context that can take a lock. */
+#define QNODES_PER_CPU 4
+struct qnode {
+	struct qnode *next;
+	u32 locked;		/* set by the predecessor: you are the head */
+};
+struct qnode_set {
+	struct qnode node[QNODES_PER_CPU];
+	int count;		/* nodes in use: CPU-private */
+} ____cacheline_aligned;
+
 void spin_lock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);
+void spin_lock_init(spinlock_t *l, enum lock_class class);
 
 /* ---- address spaces ------------------------------------------------------ */
 enum vma_kind { VMA_ANON, VMA_FILE_PRIVATE, VMA_FILE_SHARED };
@@ -218,9 +247,12 @@ struct kernel_opts {
 	u64 panic_on_ipistall_ns;
 	/* the protocol's parameters, in the order of protocol->params */
 	u64 params[PROTO_MAX_PARAMS];
+	/* the kernel's own (proto/params.h), by enum kparam */
+	u64 kp[NR_KPARAMS];
 };
 
-/* The protocol's defaults into o->params (before any override). */
+/* The protocol's and the kernel's defaults into o->params and o->kp
+ * (before any override). */
 void kernel_opts_defaults(struct kernel_opts *o);
 
 /*
@@ -258,6 +290,7 @@ struct kernel {
 	u8 **hv_input;				/* [nr_cpus] hypercall pages */
 	struct rcu_table_batch *rcu;		/* [nr_cpus] */
 	struct cpu_nmi_state *nmi;		/* [nr_cpus] */
+	struct qnode_set *qnodes;		/* [nr_cpus] */
 };
 
 static inline void *kzalloc(struct kernel *k, size_t n)

@@ -52,6 +52,7 @@ struct mm *mm_create(struct kernel *k)
 	struct mm *mm = kzalloc(k, sizeof(*mm));
 
 	mm->k = k;
+	spin_lock_init(&mm->page_table_lock, LOCK_CLASS_PTL);
 	mm->pgd = alloc_page_pfn();
 	mm->ctx_id = atomic_inc_return(&k->next_ctx_id);
 	return mm;

@@ -214,10 +214,11 @@ int run_once(const struct run_config *rc, struct run_result *res)
 	int i, v;
 
 	memset(res, 0, sizeof(*res));
+	kernel_opts_defaults(&ko);
 	if (rc->params_set)
 		memcpy(ko.params, rc->params, sizeof(ko.params));
-	else
-		kernel_opts_defaults(&ko);
+	if (rc->kparams_set)
+		memcpy(ko.kp, rc->kparams, sizeof(ko.kp));
 	if (nr_vms > MAX_VMS) {
 		set_failure(res, 3, "too many VMs");
 		return res->exit_code;

@@ -51,6 +51,10 @@ struct run_config {
 	/* the protocol's parameters (kernel_opts.params); all 0: defaults */
 	u64 params[PROTO_MAX_PARAMS];
 	bool params_set;
+	/* the kernel's parameters (proto/params.h); kparams_set false:
+	 * every one at its default */
+	u64 kparams[NR_KPARAMS];
+	bool kparams_set;
 	int vms;		/* 0: bare metal */
 	int vcpus;		/* per VM */
 	int pcpus;		/* host CPUs */

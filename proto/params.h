@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * params.h - the kernel's own tunables, as opposed to a protocol's
+ * (struct proto_param): which lock implementation the simulated kernel
+ * uses.  Where a behaviour changed between
+ * kernel versions, a value names the versions that behave so.
+ * (Split page-table locks and the mmap_lock rwsem are not modelled yet:
+ * every page-table change takes mm->page_table_lock.)
+ *
+ * The table (params.c) is the single source: the CLI (--param, list
+ * params), the scenario runner and the kernel all read it.
+ */
+#ifndef PROTO_PARAMS_H
+#define PROTO_PARAMS_H
+
+#include "env.h"
+
+enum kparam {
+	KP_SPINLOCK,		/* enum kp_spinlock */
+	NR_KPARAMS,
+};
+
+/* spinlock=: the implementation of spinlock_t */
+enum kp_spinlock {
+	SPINLOCK_QUEUED,	/* qspinlock (MCS queue), Linux v4.2+ on x86 */
+	SPINLOCK_TTAS,		/* test-and-test-and-set, for comparison */
+};
+
+struct kparam_desc {
+	const char *name;
+	const char *help;
+	u64 def, min, max;
+	/* NULL for a number; else the name of each value min..max */
+	const char *const *values;
+};
+
+extern const struct kparam_desc kparams[NR_KPARAMS];
+
+/* The index of the parameter called name (len bytes), or -1. */
+int kparam_by_name(const char *name, size_t len);
+/* Parse a value of parameter p: a number in min..max, or one of its value
+ * names.  0 on success. */
+int kparam_parse(enum kparam p, const char *s, u64 *v);
+/* The value's name for an enumerated parameter, else NULL. */
+const char *kparam_value_name(enum kparam p, u64 v);
+/* Every parameter at its default. */
+void kparams_defaults(u64 v[NR_KPARAMS]);
+/*
+ * Value v of p as --param takes it back: its name, else the number.  And
+ * every value p takes, "qspinlock|ttas" or "0..512", for lists and error
+ * messages.  Both return what snprintf does.
+ */
+int kparam_format(enum kparam p, u64 v, char *buf, size_t len);
+int kparam_format_values(enum kparam p, char *buf, size_t len);
+
+#endif
