@@ -85,7 +85,8 @@ die_bad_option(char **argv, int optind, int optopt);
 /* ---- run.c: the grid of runs --------------------------------------------- */
 enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
 
-/* What a compare's rows vary over (columns are always protocols). */
+/* What a compare's rows vary over (columns are protocols, and the values
+ * of kernel parameters given as lists). */
 enum grid_axis {
 	AXIS_CPUS,
 	AXIS_THREADS,
@@ -96,6 +97,18 @@ enum grid_axis {
 struct result_row {
 	struct run_config rc;
 	struct run_result res;
+};
+
+/*
+ * A column of compare: a protocol, and the kernel parameters it runs with.
+ * A kernel parameter given a list (--param spinlock=qspinlock,ttas) makes
+ * one group of columns per value, each group holding every protocol.
+ */
+#define GRID_COLS_MAX	32
+
+struct grid_col {
+	const struct flush_ops *protocol;
+	uint64_t kparams[NR_KPARAMS];
 };
 
 /* Everything compare's table needs to lay out its rows and columns. */
@@ -111,7 +124,12 @@ struct grid {
 	int axis_values[LIST_MAX];
 	int nr_rows;
 	const struct flush_ops *protocols[NR_PROTOCOLS];
+	int nr_protocols;
+	struct grid_col cols[GRID_COLS_MAX];
 	int nr_cols;
+	/* the kernel parameters the columns vary over, in the order given */
+	enum kparam kp_axes[NR_KPARAMS];
+	int nr_kp_axes;
 	int fixed_cpus;			/* AXIS_THREADS: the one --cpus */
 	/* virtual machines: vms 0 on bare metal */
 	int vms, vcpus, pcpus;		/* AXIS_VMS: vms per row */
@@ -131,6 +149,12 @@ void print_run_summary(const struct result_row *r);
 void print_compare_heading(const struct grid *g);
 /* The tables of the nr_done cells that ran. */
 void print_compare_tables(const struct grid *g);
+/* The kernel parameters of rc that are not at their defaults, each as
+ * "<sep>name=value" (", spinlock=ttas"); "" if none. */
+void format_kparams_changed(char *buf, size_t len, const struct run_config *rc,
+			    const char *sep);
+/* Column col's name in compare's tables: "concurrent spinlock=ttas". */
+void format_col_label(char *buf, size_t len, const struct grid *g, int col);
 /* Flush stdout; false on a write error (remembered; nothing printed). */
 bool output_ok(void);
 /* Flush stdout; on a write error, one line on stderr and false. */
@@ -160,5 +184,6 @@ void list_protocols(void);
 void list_workloads(void);
 void list_mutants(void);
 void list_profiles(void);
+void list_params(void);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * list.c - `shootdown list protocols|workloads|mutants|profiles`: the names
- * the other subcommands accept, one per line with a one-line summary.
+ * list.c - `shootdown list protocols|workloads|mutants|profiles|params`: the
+ * names the other subcommands accept, one per line with a one-line summary.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -12,9 +12,11 @@
 #include "cli/cli.h"
 
 static const char list_usage[] =
-"usage: shootdown list [protocols|workloads|mutants|profiles]\n"
+"usage: shootdown list [protocols|workloads|mutants|profiles|params]\n"
 "Print the names run and compare accept, each with a one-line summary.\n"
-"Without an argument, print all four lists.\n"
+"Without an argument, print all five lists.\n"
+"params: the --param names, the kernel's then each protocol's, as\n"
+"  NAME  kernel|PROTOCOL  VALUES  default DEFAULT  HELP\n"
 "\n"
 "  -h, --help    this text\n";
 
@@ -85,6 +87,69 @@ void list_profiles(void)
 	}
 }
 
+/* One line of list params. */
+struct param_line {
+	const char *name, *owner, *help;
+	char values[128], def[64];
+};
+
+#define PARAM_LINES_MAX	(NR_KPARAMS + NR_PROTOCOLS * PROTO_MAX_PARAMS)
+
+static int param_lines(struct param_line *l)
+{
+	const struct proto_param *p;
+	int n = 0, k, i;
+
+	for (k = 0; k < NR_KPARAMS; k++, n++) {
+		l[n].name = kparams[k].name;
+		l[n].owner = "kernel";
+		l[n].help = kparams[k].help;
+		kparam_format_values(k, l[n].values, sizeof(l[n].values));
+		kparam_format(k, kparams[k].def, l[n].def, sizeof(l[n].def));
+	}
+	for (i = 0; protocols[i]; i++) {
+		for (p = protocols[i]->params; p && p->name; p++, n++) {
+			l[n].name = p->name;
+			l[n].owner = protocols[i]->name;
+			l[n].help = p->help;
+			snprintf(l[n].values, sizeof(l[n].values), "%llu..%llu",
+				 (unsigned long long)p->min, (unsigned long long)p->max);
+			snprintf(l[n].def, sizeof(l[n].def), "%llu",
+				 (unsigned long long)p->def);
+		}
+	}
+	return n;
+}
+
+static int max_width(int w, const char *s)
+{
+	int n = (int)strlen(s);
+
+	return n > w ? n : w;
+}
+
+/*
+ * Every --param name: the kernel's first (every run has them), then each
+ * protocol's.  Columns sized to their longest entry, so the table stays
+ * aligned as parameters are added to proto/params.c.
+ */
+void list_params(void)
+{
+	static struct param_line l[PARAM_LINES_MAX];
+	int n = param_lines(l), wn = 0, wo = 0, wv = 0, wd = 0, i;
+
+	for (i = 0; i < n; i++) {
+		wn = max_width(wn, l[i].name);
+		wo = max_width(wo, l[i].owner);
+		wv = max_width(wv, l[i].values);
+		wd = max_width(wd, l[i].def);
+	}
+	for (i = 0; i < n; i++)
+		printf("%-*s  %-*s  %-*s  default %-*s  %s\n", wn, l[i].name,
+		       wo, l[i].owner, wv, l[i].values, wd, l[i].def,
+		       l[i].help ? l[i].help : "");
+}
+
 static const struct {
 	const char *kind;
 	void (*list)(void);
@@ -93,6 +158,7 @@ static const struct {
 	{ "workloads",	list_workloads },
 	{ "mutants",	list_mutants },
 	{ "profiles",	list_profiles },
+	{ "params",	list_params },
 };
 
 /* "protocols", or "protocol" for those who type it singular. */
@@ -136,6 +202,6 @@ int cmd_list(int argc, char **argv)
 	}
 	if (optind < argc && i == ARRAY_SIZE(lists))
 		die_usage("list: unknown kind '%s' (known: protocols, workloads, "
-			  "mutants, profiles)", argv[optind]);
+			  "mutants, profiles, params)", argv[optind]);
 	return finish_output() ? EXIT_OK : EXIT_INTERNAL;
 }

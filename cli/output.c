@@ -56,7 +56,12 @@ FIELD_FN(f_profile)	{ return str(buf, len, r->rc.prof.name); }
 FIELD_FN(f_seed)	{ return num_u64(buf, len, r->rc.seed); }
 FIELD_FN(f_repeat)	{ return num_int(buf, len, r->res.repeat ? r->res.repeat : 1); }
 FIELD_FN(f_mutate)	{ return str(buf, len, mutants[r->rc.mutant].name); }
-/* "name=value name=value", in the protocol's order; "" if it has none. */
+/*
+ * "name=value name=value": the protocol's, in its order, then the kernel's
+ * that are not at their defaults, in the table's order; "" if none.  Only
+ * the changed ones, so a new kernel parameter leaves old results as they
+ * were.
+ */
 FIELD_FN(f_params)
 {
 	const struct proto_param *p = r->rc.protocol->params;
@@ -67,6 +72,11 @@ FIELD_FN(f_params)
 	for (i = 0; p && p[i].name && n < len; i++)
 		n += snprintf(buf + n, len - n, "%s%s=%llu", i ? " " : "",
 			      p[i].name, (unsigned long long)r->rc.params[i]);
+	if (n < len)
+		format_kparams_changed(buf + n, len - n, &r->rc, " ");
+	/* no leading separator when the protocol has no parameters */
+	if (!n && buf[0] == ' ')
+		memmove(buf, buf + 1, strlen(buf));
 	return V_STRING;
 }
 FIELD_FN(f_iters)	{ return num_u64(buf, len, r->res.iters); }
@@ -189,6 +199,45 @@ static const struct field fields[] = {
 };
 
 #define VALUE_MAX	512	/* longest failure text is 320 bytes */
+
+/* ---- how a configuration is named ---------------------------------------- */
+
+void format_kparams_changed(char *buf, size_t len, const struct run_config *rc,
+			    const char *sep)
+{
+	size_t n = 0;
+	int k;
+
+	if (len)
+		buf[0] = '\0';
+	if (!rc->kparams_set)
+		return;
+	for (k = 0; k < NR_KPARAMS && n < len; k++) {
+		if (rc->kparams[k] == kparams[k].def)
+			continue;
+		n += snprintf(buf + n, len - n, "%s%s=", sep, kparams[k].name);
+		if (n < len)
+			n += kparam_format(k, rc->kparams[k], buf + n, len - n);
+	}
+}
+
+/* The protocol, then each kernel parameter that varies between columns:
+ * the one that is the same in every column is in the heading instead. */
+void format_col_label(char *buf, size_t len, const struct grid *g, int col)
+{
+	const struct grid_col *c = &g->cols[col];
+	size_t n;
+	int a;
+
+	n = snprintf(buf, len, "%s", c->protocol->name);
+	for (a = 0; a < g->nr_kp_axes && n < len; a++) {
+		enum kparam k = g->kp_axes[a];
+
+		n += snprintf(buf + n, len - n, " %s=", kparams[k].name);
+		if (n < len)
+			n += kparam_format(k, c->kparams[k], buf + n, len - n);
+	}
+}
 
 /* ---- JSON Lines ---------------------------------------------------------- */
 

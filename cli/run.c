@@ -52,7 +52,14 @@ struct run_opts {
 	enum table_free table_free;
 	enum host_mutant host_mutant;
 	struct { const char *name; uint64_t value; } params[PARAMS_MAX];
-	int nr_params;			/* --param NAME=VALUE, in order given */
+	int nr_params;			/* --param NAME=VALUE of protocols,
+					 * in the order given */
+	/* --param NAME=V1,V2,... of the kernel (proto/params.h): the values
+	 * of each, and which were given in which order; 0 values: default */
+	uint64_t kp_values[NR_KPARAMS][LIST_MAX];
+	int kp_nr[NR_KPARAMS];
+	enum kparam kp_order[NR_KPARAMS];
+	int nr_kp;
 	const char *sets[SETS_MAX];	/* --set KEY=VALUE, in order given */
 	int nr_sets;
 };
@@ -82,8 +89,9 @@ static const char run_usage[] =
 "      --repeat N       run seeds S..S+N-1 and report the mean of ns/iter and\n"
 "                       ops/s, counters summed (default 1)\n"
 "  -m, --mutate M       run with a deliberate bug (shootdown list mutants)\n"
-"      --param NAME=V   set a parameter of the protocol (shootdown list\n"
-"                       protocols shows them and their ranges); repeatable\n"
+"      --param NAME=V   set a parameter of the kernel (spinlock=ttas) or of\n"
+"                       the protocol (shootdown list params shows them, their\n"
+"                       values and defaults); repeatable, once per name\n"
 "      --set KEY=VALUE  override one key of the profile, in its units (ns for\n"
 "                       *_ns keys); the profile is then named NAME+KEY=VALUE;\n"
 "                       repeatable\n"
@@ -94,7 +102,7 @@ static const char run_usage[] =
 "Virtual machines (the guest protocols pv, hyperv, xen imply --vms 1):\n"
 VM_USAGE
 "\n"
-"'shootdown list' shows the protocols, workloads, mutants and profiles.\n"
+"'shootdown list' shows the protocols, workloads, mutants, profiles and params.\n"
 "Exit status: 0 ok, 1 violation detected, 2 bad usage, 3 internal error,\n"
 "130 interrupted (SIGINT; 143 for SIGTERM).\n"
 "See shootdown(1) for the output fields.\n";
@@ -110,9 +118,12 @@ static const char compare_usage[] =
 "  -t, --threads T1,T2,...  one row per thread count instead (needs a single\n"
 "                       --cpus value); a single T applies to every row\n"
 "  -w, --workload, -l, --lazy, -i, --iters, -P, --profile, -s, --seed, --repeat,\n"
-"  -m, --mutate, --param (each protocol takes the ones it has), --set, -T, --trace\n"
-"                       (one cell only), -j, --json, --csv, -h, --help\n"
-"                       as for shootdown run\n"
+"  -m, --mutate, --set, -T, --trace (one cell only), -j, --json, --csv,\n"
+"  -h, --help           as for shootdown run\n"
+"      --param NAME=V1,V2,...  a kernel parameter; a list makes one group of\n"
+"                       columns per value (shootdown list params)\n"
+"      --param NAME=V   a protocol parameter: each protocol takes the ones it\n"
+"                       has\n"
 "      --vms N1,N2,...  one row per VM count (VMs of --vcpus on --pcpus)\n"
 "      --vcpus, --pcpus, --table-free, --host-mutate  as for shootdown run\n"
 "\n"
@@ -181,14 +192,60 @@ static void parse_protocols(struct run_opts *o, const char *arg)
 	}
 }
 
-/* --param NAME=VALUE: checked against the protocols in build_grid. */
+/*
+ * --param NAME=V1,V2,... of the kernel: every value checked here, as the
+ * table (proto/params.h) says.  More than one value is an axis of compare.
+ */
+static void parse_kparam(struct run_opts *o, enum kparam k, const char *arg)
+{
+	const struct kparam_desc *d = &kparams[k];
+	const char *val = strchr(arg, '=') + 1;
+	char buf[LIST_CHARS], opt[64], range[256], *item[LIST_MAX];
+	int n, i, j;
+
+	if (o->kp_nr[k])
+		die_usage("--param: '%s' appears twice", d->name);
+	reject_list(o, "--param", arg);
+	/* "--param spinlock: malformed list 'ttas,'" names both */
+	snprintf(opt, sizeof(opt), "--param %s", d->name);
+	n = split_list(opt, val, buf, sizeof(buf), item, LIST_MAX);
+	kparam_format_values(k, range, sizeof(range));
+	for (i = 0; i < n; i++) {
+		if (kparam_parse(k, item[i], &o->kp_values[k][i]))
+			die_usage("%s: '%s' is not %s %s", opt, quote(item[i]),
+				  d->values ? "one of" : "in", range);
+		for (j = 0; j < i; j++)
+			if (o->kp_values[k][j] == o->kp_values[k][i])
+				die_usage("%s: '%s' appears twice in '%s'", opt,
+					  quote(item[i]), quote(val));
+	}
+	o->kp_nr[k] = n;
+	o->kp_order[o->nr_kp++] = k;
+}
+
+/*
+ * --param NAME=VALUE: the kernel's parameters are looked up first, and no
+ * protocol may have one of the same name (tests/cli-params.sh checks), so
+ * a name means one thing.  A protocol's is checked against the protocols
+ * in build_grid.
+ */
 static void parse_param(struct run_opts *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
-	int i;
+	int i, k;
 
 	if (!eq || eq == arg)
 		die_usage("--param: '%s' is not NAME=VALUE", arg);
+	k = kparam_by_name(arg, eq - arg);
+	if (k >= 0) {
+		parse_kparam(o, k, arg);
+		return;
+	}
+	/* one value for all: a protocol's knob is not an axis (yet) */
+	if (o->compare && strchr(eq + 1, ','))
+		die_usage("--param: '%s' is a list (only kernel parameters take "
+			  "one: shootdown list params)", quote(arg));
+	reject_list(o, "--param", arg);
 	if (o->nr_params == PARAMS_MAX)
 		die_usage("--param: more than %d parameters", PARAMS_MAX);
 	for (i = 0; i < o->nr_params; i++)
@@ -270,7 +327,7 @@ static void check_params(const struct grid *g, const struct run_opts *o)
 		int len = (int)(strchr(arg, '=') - arg);
 		bool known = false;
 
-		for (c = 0; c < g->nr_cols; c++) {
+		for (c = 0; c < g->nr_protocols; c++) {
 			const struct flush_ops *ops = g->protocols[c];
 			int j = param_index(ops, arg);
 			const struct proto_param *p;
@@ -286,9 +343,10 @@ static void check_params(const struct grid *g, const struct run_opts *o)
 					  (unsigned long long)p->max);
 		}
 		if (!known)
-			die_usage("--param: '%.*s' is not a parameter of %s%s", len, arg,
-				  g->nr_cols == 1 ? g->protocols[0]->name : "any protocol of the run",
-				  " (shootdown list protocols)");
+			die_usage("--param: '%.*s' is not a parameter of the kernel "
+				  "or of %s (shootdown list params)", len, arg,
+				  g->nr_protocols == 1 ? g->protocols[0]->name :
+				  "any protocol of the run");
 	}
 }
 
@@ -421,7 +479,7 @@ static void build_vms(struct grid *g, const struct run_opts *o,
 	bool guest = false;
 	int i, max_vms = 0;
 
-	for (i = 0; i < g->nr_cols; i++)
+	for (i = 0; i < g->nr_protocols; i++)
 		guest |= g->protocols[i]->virt;
 	if (!o->nr_vms && !guest) {
 		if (o->vcpus || o->pcpus || o->host_mutant)
@@ -449,6 +507,45 @@ static void build_vms(struct grid *g, const struct run_opts *o,
 		g->axis = AXIS_CPUS;
 		g->nr_rows = 1;
 		g->axis_values[0] = g->vcpus;
+	}
+}
+
+/*
+ * The columns: the protocols, once per combination of the kernel
+ * parameters' values.  The parameter given first varies slowest, so
+ * --param spinlock=qspinlock,ttas puts every protocol with qspinlock
+ * first, and the reference (column 0) is the first protocol with the
+ * first value of each list.
+ */
+static void build_cols(struct grid *g, const struct run_opts *o)
+{
+	int n = g->nr_protocols, i, a;
+
+	for (a = 0; a < o->nr_kp; a++) {
+		enum kparam k = o->kp_order[a];
+
+		/* both factors are small: no overflow before the check */
+		n *= o->kp_nr[k];
+		if (n > GRID_COLS_MAX)
+			die_usage("--param %s: more than %d columns (protocols "
+				  "times kernel parameter values)",
+				  kparams[k].name, GRID_COLS_MAX);
+		if (o->kp_nr[k] > 1)
+			g->kp_axes[g->nr_kp_axes++] = k;
+	}
+	g->nr_cols = n;
+	for (i = 0; i < n; i++) {
+		struct grid_col *c = &g->cols[i];
+		int rest = i / g->nr_protocols;
+
+		c->protocol = g->protocols[i % g->nr_protocols];
+		kparams_defaults(c->kparams);
+		for (a = o->nr_kp - 1; a >= 0; a--) {
+			enum kparam k = o->kp_order[a];
+
+			c->kparams[k] = o->kp_values[k][rest % o->kp_nr[k]];
+			rest /= o->kp_nr[k];
+		}
 	}
 }
 
@@ -518,17 +615,18 @@ static void build_grid(struct grid *g, const struct run_opts *o,
 	g->lazy = o->lazy;
 
 	if (o->nr_protocols) {
-		g->nr_cols = o->nr_protocols;
+		g->nr_protocols = o->nr_protocols;
 		memcpy(g->protocols, o->protocols, sizeof(g->protocols));
 	} else if (!o->compare) {
-		g->protocols[g->nr_cols++] = protocol_by_name("concurrent");
+		g->protocols[g->nr_protocols++] = protocol_by_name("concurrent");
 	} else {
 		for (i = 0; protocols[i]; i++)
 			if (!protocols[i]->virt)
-				g->protocols[g->nr_cols++] = protocols[i];
+				g->protocols[g->nr_protocols++] = protocols[i];
 	}
 	g->table_free = o->table_free;
 	check_params(g, o);
+	build_cols(g, o);
 	build_vms(g, o, prof);
 
 	if (g->vcpus) {
@@ -601,20 +699,25 @@ static void describe(char *buf, size_t len, const struct run_config *rc)
 			 rc->wl->name, rc->cpus);
 
 	if (n > 0 && (size_t)n < len && rc->threads && rc->threads != rc->cpus)
-		snprintf(buf + n, len - n, ", %d threads", rc->threads);
+		n += snprintf(buf + n, len - n, ", %d threads", rc->threads);
+	if (n > 0 && (size_t)n < len)
+		format_kparams_changed(buf + n, len - n, rc, ", ");
 }
 
 static void report_failure(const struct result_row *r)
 {
 	const struct run_config *rc = &r->rc;
-	char threads[32] = "";
+	char threads[32] = "", kp[256];
 
 	if (r->res.threads && r->res.threads != rc->cpus)
 		snprintf(threads, sizeof(threads), ", %d threads", r->res.threads);
+	/* which column of a compare failed, when only a kernel parameter
+	 * tells two of them apart */
+	format_kparams_changed(kp, sizeof(kp), rc, ", ");
 	progress_clear();
 	fflush(stdout);
-	fprintf(stderr, "shootdown: %s/%s/%d cpus%s: %s\n",
-		rc->protocol->name, rc->wl->name, rc->cpus, threads,
+	fprintf(stderr, "shootdown: %s/%s/%d cpus%s%s: %s\n",
+		rc->protocol->name, rc->wl->name, rc->cpus, threads, kp,
 		r->res.failure[0] ? r->res.failure : "failed");
 }
 
@@ -640,7 +743,9 @@ static void fill_config(struct run_config *rc, const struct grid *g,
 {
 	memset(rc, 0, sizeof(*rc));
 	rc->wl = g->wl;
-	rc->protocol = g->protocols[col];
+	rc->protocol = g->cols[col].protocol;
+	memcpy(rc->kparams, g->cols[col].kparams, sizeof(rc->kparams));
+	rc->kparams_set = true;
 	rc->mutant = g->mutant;
 	rc->prof = *prof;
 	rc->cpus = cell_cpus(g, row);

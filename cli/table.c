@@ -21,7 +21,7 @@
 
 /* A cell: a right-aligned value and an optional left-aligned note. */
 struct cell {
-	char main[40];
+	char main[80];		/* room for "concurrent-shared spinlock=..." */
 	char note[24];
 };
 
@@ -75,8 +75,8 @@ static void print_line(char *line)
 
 static void table_print(struct table *t)
 {
-	int wm[NR_PROTOCOLS + 1], wn[NR_PROTOCOLS + 1], row, col;
-	char line[1024];
+	int wm[GRID_COLS_MAX + 1], wn[GRID_COLS_MAX + 1], row, col;
+	char line[4096];		/* 32 columns of long labels */
 
 	for (col = 0; col < t->nr_cols; col++)
 		col_widths(t, col, &wm[col], &wn[col]);
@@ -190,8 +190,8 @@ static void print_grid_table(const struct grid *g, const char *title, cell_fn fn
 		 g->axis == AXIS_THREADS ? "threads" : g->axis == AXIS_VMS ? "vms" :
 		 g->vcpus ? "vcpus" : "cpus");
 	for (col = 0; col < g->nr_cols; col++)
-		snprintf(at(&t, 0, col + 1)->main, sizeof(t.cells->main), "%s",
-			 g->protocols[col]->name);
+		format_col_label(at(&t, 0, col + 1)->main, sizeof(t.cells->main),
+				 g, col);
 	for (row = 0; row < nr_rows; row++) {
 		snprintf(at(&t, row + 1, 0)->main, sizeof(t.cells->main), "%d",
 			 g->axis_values[row]);
@@ -205,6 +205,25 @@ static void print_grid_table(const struct grid *g, const char *title, cell_fn fn
 		}
 	}
 	table_print(&t);
+}
+
+/* The kernel parameters every column shares, those not at their defaults:
+ * the ones that differ between columns are in the column headers. */
+static void print_fixed_kparams(const struct grid *g)
+{
+	char v[64];
+	int k, a;
+
+	for (k = 0; k < NR_KPARAMS; k++) {
+		bool axis = false;
+
+		for (a = 0; a < g->nr_kp_axes; a++)
+			axis |= g->kp_axes[a] == (enum kparam)k;
+		if (axis || g->cols[0].kparams[k] == kparams[k].def)
+			continue;
+		kparam_format(k, g->cols[0].kparams[k], v, sizeof(v));
+		printf(", %s=%s", kparams[k].name, v);
+	}
 }
 
 void print_compare_heading(const struct grid *g)
@@ -234,21 +253,23 @@ void print_compare_heading(const struct grid *g)
 		printf(", %d lazy thread%s", g->lazy, g->lazy == 1 ? "" : "s");
 	if (g->mutant != MUT_NONE)
 		printf(", mutant %s", mutants[g->mutant].name);
+	print_fixed_kparams(g);
 	putchar('\n');
 }
 
 void print_compare_tables(const struct grid *g)
 {
 	int nr_cells = g->nr_rows * g->nr_cols;
-	char title[160];
+	char title[256], ref[128];
 
 	if (!g->nr_done)
 		goto out;
+	format_col_label(ref, sizeof(ref), g, 0);
 	snprintf(title, sizeof(title), "%s; change against %s\n",
 		 g->wl->metric == METRIC_OPS_PER_SEC ?
 		 "operations per second, all threads (higher is better)" :
 		 "ns per iteration of the initiating thread (lower is better)",
-		 g->protocols[0]->name);
+		 ref);
 	print_grid_table(g, title, metric_cell);
 	print_grid_table(g, "\nshootdowns (IPIs per shootdown)\n", shootdown_cell);
 	if (g->lazy)
@@ -264,14 +285,18 @@ out:
 
 /* ---- run ----------------------------------------------------------------- */
 
-/* The protocol's parameters, when it has any: ", ceiling=8". */
+/* The protocol's parameters, when it has any: ", ceiling=8"; then the
+ * kernel's that are not at their defaults: ", spinlock=ttas". */
 static void print_params(const struct run_config *rc)
 {
 	const struct proto_param *p = rc->protocol->params;
+	char kp[256];
 	int i;
 
 	for (i = 0; p && p[i].name; i++)
 		printf(", %s=%llu", p[i].name, (unsigned long long)rc->params[i]);
+	format_kparams_changed(kp, sizeof(kp), rc, ", ");
+	fputs(kp, stdout);
 }
 
 void print_run_summary(const struct result_row *r)

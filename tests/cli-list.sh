@@ -5,7 +5,7 @@
 # is one that run accepts.  TAP output, for prove.
 . "$(dirname "$0")/tap.shlib"
 
-for kind in protocols workloads mutants profiles; do
+for kind in protocols workloads mutants profiles params; do
 	"$SD" list $kind >"$tmp/$kind" 2>"$tmp/err"
 	ok $? "list $kind exits 0"
 	[ -s "$tmp/$kind" ] && [ ! -s "$tmp/err" ] &&
@@ -18,10 +18,10 @@ grep -q '^concurrent ' "$tmp/protocols" && grep -q '^madv-touch ' "$tmp/workload
 ok $? "the lists hold the known names"
 
 "$SD" list >"$tmp/all"
-for kind in protocols workloads mutants profiles; do
+for kind in protocols workloads mutants profiles params; do
 	grep -q "^$kind:" "$tmp/all" || break
 done
-ok $? "list without an argument prints all four lists"
+ok $? "list without an argument prints all five lists"
 
 # Every bare-metal protocol and every workload runs (briefly) and is clean.
 for p in $(grep -v 'needs --vms' "$tmp/protocols" | awk '/^[^ ]/ { print $1 }'); do
