@@ -569,6 +569,99 @@ static void ckenv_syscall(void)
 		ck_log(c->id, "syscall entry");
 }
 
+/* sti; hlt.  The sti shadow makes the pair atomic: the CPU is marked
+ * halted before IF goes to 1, so an interrupt taken at the hlt's choice
+ * point (the first place one can be) ends the halt. */
+static void ckenv_wait_for_interrupt(void)
+{
+	struct ck_cpu *c = ck.cur;
+
+	if (!c)
+		return;
+	c->halted = true;
+	op_begin(OP_IRQ_RESTORE);
+	irq_set(c, true);
+	if (logging())
+		ck_log(c->id, "sti; hlt");
+	choice_point(c, OP_HLT);
+}
+
+/*
+ * The checker has no clock that a timer could fire on, and runs one
+ * context per CPU: a scenario's CPUs run their programs directly, and the
+ * scheduler (proto/sched.c) is not started under it.  Reaching one of
+ * these is a scenario the checker cannot explore; it says so rather than
+ * pretending.
+ */
+static void ckenv_timer_arm(u64 ns)
+{
+	ck_violation("the checker does not model the local APIC timer "
+		     "(lapic_timer_arm of %llu ns)", (unsigned long long)ns);
+}
+
+static void *ckenv_ctx_current(void)
+{
+	return ck.cur ? &ck.cur->co : &ck.cpu[ck.setup_cpu].co;
+}
+
+static void *ckenv_ctx_create(void (*fn)(void *), void *arg)
+{
+	ck_violation("the checker runs one context per CPU (ctx_create)");
+	return NULL;
+}
+
+static void ckenv_ctx_switch(void *to)
+{
+	ck_violation("the checker runs one context per CPU (ctx_switch)");
+}
+
+static void ckenv_ctx_exit(void *to)
+{
+	ck_violation("the checker runs one context per CPU (ctx_exit)");
+	ck_park_dead(ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu]);
+}
+
+/* No preemption of user code in the checker: user code is a single step. */
+static void ckenv_user_return_register(void (*fn)(void))
+{
+}
+
+/* Scenario machines are one socket. */
+static int ckenv_cpu_socket(int cpu)
+{
+	return 0;
+}
+
+/* kvm_wait's halt: under a host, HLT that a kick or (IF=1) an interrupt
+ * ends; take_irq and the kick clear halted. */
+static int ckenv_pv_halt(void)
+{
+	struct ck_cpu *c = ck.cur;
+
+	if (!ck.cfg->host || !c)
+		return -1;
+	c->halted = true;
+	if (logging())
+		ck_log(c->id, "hlt (pv spinlock wait)");
+	choice_point(c, OP_HLT);
+	return 0;
+}
+
+/* KVM_HC_KICK_CPU: the host makes the target runnable again. */
+static int ckenv_pv_kick(int cpu)
+{
+	struct ck_cpu *c;
+
+	if (!ck.cfg->host)
+		return -1;
+	c = op_begin(OP_HYPERCALL);
+	ck.cpu[cpu].halted = false;
+	ck_fp_cur.cpus |= 1u << cpu;
+	if (logging())
+		ck_log(c->id, "kicks cpu %d (KVM_HC_KICK_CPU)", cpu);
+	return 0;
+}
+
 /* ---- physical memory ------------------------------------------------------------ */
 
 static u64 ckenv_page_alloc(void)

@@ -95,7 +95,15 @@ STAT_FIELD_FN(f_partial_flushes, STAT_PARTIAL_FLUSHES)
 STAT_FIELD_FN(f_lazy_skipped, STAT_LAZY_SKIPPED)
 STAT_FIELD_FN(f_pv_skipped, STAT_PV_SKIPPED)
 STAT_FIELD_FN(f_hypercalls, STAT_HYPERCALLS)
+STAT_FIELD_FN(f_pv_kicks, STAT_PV_KICKS)
 STAT_FIELD_FN(f_walks, STAT_WALKS)
+STAT_FIELD_FN(f_context_switches, STAT_CONTEXT_SWITCHES)
+STAT_FIELD_FN(f_wakeup_ipis, STAT_WAKEUP_IPIS)
+STAT_FIELD_FN(f_idle_ns, STAT_IDLE_NS)
+STAT_FIELD_FN(f_lazy_entries, STAT_LAZY_ENTRIES)
+STAT_FIELD_FN(f_spin_wait_ns, STAT_SPIN_WAIT_NS)
+STAT_FIELD_FN(f_ptl_wait_ns, STAT_PTL_WAIT_NS)
+STAT_FIELD_FN(f_mmap_lock_wait_ns, STAT_MMAP_LOCK_WAIT_NS)
 
 FIELD_FN(f_vms)		{ return num_int(buf, len, r->rc.vms); }
 FIELD_FN(f_vcpus)	{ return num_int(buf, len, r->rc.vcpus); }
@@ -188,8 +196,16 @@ static const struct field fields[] = {
 	{ "per_vm",		false,	f_per_vm },
 	{ "pv_skipped",		false,	f_pv_skipped },
 	{ "hypercalls",		false,	f_hypercalls },
+	{ "pv_kicks",		false,	f_pv_kicks },
 	{ "steal_ns",		false,	f_steal_ns },
 	{ "walks",		false,	f_walks },
+	{ "context_switches",	false,	f_context_switches },
+	{ "wakeup_ipis",	false,	f_wakeup_ipis },
+	{ "idle_ns",		false,	f_idle_ns },
+	{ "lazy_entries",	false,	f_lazy_entries },
+	{ "spin_wait_ns",	false,	f_spin_wait_ns },
+	{ "ptl_wait_ns",	false,	f_ptl_wait_ns },
+	{ "mmap_lock_wait_ns",	false,	f_mmap_lock_wait_ns },
 	{ "violations",		false,	f_violations },
 	{ "sim_ops",		false,	f_sim_ops },
 	{ "sim_ns",		false,	f_sim_ns },

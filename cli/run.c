@@ -549,11 +549,22 @@ static void build_cols(struct grid *g, const struct run_opts *o)
 	}
 }
 
+#define THREADS_MAX	4096
+
+/* More threads than CPUs share them through the scheduler, unless the
+ * workload pins one thread per CPU or lazy threads need their own. */
 static void check_cell(const struct run_opts *o, int cpus, int threads)
 {
-	if (threads > cpus)
-		die_usage("--threads: '%d' is not in 1..%d (at most --cpus %d)",
-			  threads, cpus, cpus);
+	if (threads > cpus && o->wl->pinned)
+		die_usage("--threads: '%d' is not in 1..%d (%s pins a thread to "
+			  "each CPU: at most --cpus %d)", threads, cpus,
+			  o->wl->name, cpus);
+	if (threads > cpus && o->lazy)
+		die_usage("--threads: '%d' is not in 1..%d (lazy threads need a "
+			  "CPU each: at most --cpus %d with --lazy)", threads,
+			  cpus, cpus);
+	if (threads > THREADS_MAX)
+		die_usage("--threads: '%d' is not in 1..%d", threads, THREADS_MAX);
 	if (o->lazy >= threads)
 		die_usage("--lazy: '%d' is not in 0..%d (less than the %d thread%s)",
 			  o->lazy, threads - 1, threads, threads == 1 ? "" : "s");

@@ -344,6 +344,8 @@ void print_run_summary(const struct result_row *r)
 		       res->stats[STAT_PV_SKIPPED]);
 		printf("  %-22s %" PRIu64 "\n", "flush hypercalls",
 		       res->stats[STAT_HYPERCALLS]);
+		printf("  %-22s %" PRIu64 "\n", "pv spinlock kicks",
+		       res->stats[STAT_PV_KICKS]);
 		printf("  %-22s %" PRIu64 " ns\n", "steal time", res->steal_ns);
 	} else if (rc->table_free) {
 		printf("  %-22s %s\n", "table freeing", table_free_names[rc->table_free]);
@@ -351,6 +353,14 @@ void print_run_summary(const struct result_row *r)
 	if (res->stats[STAT_WALKS])
 		printf("  %-22s %" PRIu64 "\n", "software walks",
 		       res->stats[STAT_WALKS]);
+	printf("  %-22s %" PRIu64 " (%" PRIu64 " into lazy TLB)\n",
+	       "context switches", res->stats[STAT_CONTEXT_SWITCHES],
+	       res->stats[STAT_LAZY_ENTRIES]);
+	printf("  %-22s %" PRIu64 "\n", "wake-up IPIs", res->stats[STAT_WAKEUP_IPIS]);
+	printf("  %-22s %" PRIu64 " ns\n", "idle", res->stats[STAT_IDLE_NS]);
+	printf("  %-22s spin %" PRIu64 ", page-table %" PRIu64 ", mmap_lock %"
+	       PRIu64 " ns\n", "lock waits", res->stats[STAT_SPIN_WAIT_NS],
+	       res->stats[STAT_PTL_WAIT_NS], res->stats[STAT_MMAP_LOCK_WAIT_NS]);
 	printf("  %-22s %" PRIu64 "\n", "violations", res->violations);
 	printf("  %-22s %" PRIu64 " ns\n", "simulated time", res->sim_ns);
 	printf("  %-22s %" PRIu64 "\n", "simulated operations", res->sim_ops);

@@ -115,6 +115,7 @@ struct torture_config {
 	int cpus;			/* bare metal; with VMs: vms x vcpus */
 	int vms, vcpus, pcpus;		/* vms 0: bare metal */
 	int lazy;
+	int threads;			/* 0: the workload's default */
 	uint64_t iters;			/* 0: a workload of simulated time */
 	enum table_free table_free;
 	uint64_t seed;
@@ -167,6 +168,11 @@ static const char *const ranged_flush_workloads[] = {
 	"tlb-flush2", "tlb-flush1", "munmap-range", "madv-touch", NULL
 };
 static const char *const dropped_page_workload[] = { "dropped-page", NULL };
+static const char *const zap_race_workload[] = { "zap-race", NULL };
+/* lazy threads read the page thread 0 keeps dropping or unmapping */
+static const char *const lazy_reader_workloads[] = {
+	"madv-touch", "munmap-range", NULL
+};
 static const char *const emulated_reader_workload[] = { "emulated-reader", NULL };
 static const char *const host_flush_workloads[] = {
 	"munmap-range", "tlb-flush2", "madv-touch", NULL
@@ -230,6 +236,16 @@ static bool rules_for(const struct torture_opts *o, struct draw_rules *r)
 		r->workloads = dropped_page_workload;
 		r->remote = true;
 		r->nmi = true;
+		return true;
+	case MUT_ZAP_NO_PTL:
+		r->bare_protocols = true;
+		r->workloads = zap_race_workload;
+		r->remote = true;
+		return true;
+	case MUT_LAZY_NO_CATCHUP:
+		r->bare_protocols = true;
+		r->workloads = lazy_reader_workloads;
+		r->lazy = true;
 		return true;
 	case MUT_NO_SWITCH_BARRIER:
 	default:
@@ -310,6 +326,18 @@ static void draw_lazy(uint64_t *rng, const struct draw_rules *r,
 		c->lazy = pick_range(rng, 1, threads - 1);
 }
 
+/* Sometimes more threads than CPUs (up to twice as many), for workloads
+ * the scheduler places freely and without lazy threads. */
+static void draw_threads(uint64_t *rng, struct torture_config *c)
+{
+	int cpus = c->vms ? c->vcpus : c->cpus;
+
+	if (c->wl->pinned || c->lazy || threads_on(c->wl, cpus) < cpus ||
+	    !chance(rng, 3))
+		return;
+	c->threads = cpus + pick_range(rng, 1, cpus);
+}
+
 /* Iteration workloads: 10%..100% of the default, within the budget. */
 static void draw_iters(uint64_t *rng, struct torture_config *c)
 {
@@ -384,6 +412,7 @@ static void draw_config(uint64_t *rng, const struct draw_rules *r,
 	c->wl = draw_workload(rng, r);
 	draw_machine(rng, r, c);
 	draw_lazy(rng, r, c);
+	draw_threads(rng, c);
 	draw_iters(rng, c);
 	c->table_free = r->table_free_ipi ? TABLE_FREE_IPI
 					  : (enum table_free)pick(rng, NR_TABLE_FREE);
@@ -421,6 +450,8 @@ static void format_command(char *buf, size_t len, const struct torture_config *c
 		APPEND(" --cpus %d", c->cpus);
 	if (c->lazy)
 		APPEND(" --lazy %d", c->lazy);
+	if (c->threads)
+		APPEND(" --threads %d", c->threads);
 	if (c->iters)
 		APPEND(" --iters %llu", (unsigned long long)c->iters);
 	if (c->table_free != TABLE_FREE_IPI)
@@ -459,6 +490,7 @@ static int build_run_config(struct run_config *rc, const struct torture_config *
 			return -1;
 	rc->cpus = c->cpus;
 	rc->lazy = c->lazy;
+	rc->threads = c->threads;
 	rc->iters = c->iters;
 	rc->seed = c->seed;
 	rc->table_free = c->table_free;

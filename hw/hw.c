@@ -12,6 +12,7 @@ const char *const hw_vector_names[NR_VECTORS] = {
 	[VEC_RESCHEDULE] = "reschedule",
 	[VEC_HV_FLUSH] = "hv_flush",
 	[VEC_NMI] = "nmi",
+	[VEC_TIMER] = "local_timer",
 };
 
 int hw_machine_init(struct hw_machine *m, const struct hw_port *port,

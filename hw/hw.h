@@ -124,6 +124,7 @@ struct hw_cpu {
 	bool descheduled;
 	bool host_flush;	/* the host flushes its TLB before it runs */
 	u64 cr3;		/* pfn of the PML4; 0: none */
+	u64 cr3_writes;		/* MOV to CR3 so far (white-box tests) */
 	u8 *steal;		/* the guest's steal-time `preempted` byte */
 	struct hw_tlb tlb;
 };

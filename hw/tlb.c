@@ -267,6 +267,7 @@ void hw_flush_pcid(struct hw_machine *m, struct hw_cpu *c, u16 pcid)
 void hw_load_cr3(struct hw_machine *m, struct hw_cpu *c, u64 root, u16 pcid,
 		 bool noflush)
 {
+	c->cr3_writes++;
 	c->cr3 = root;
 	c->pcid = pcid % NR_PCIDS;
 	if (!noflush)

@@ -54,6 +54,7 @@ enum irq_vector {
 	VEC_RESCHEDULE,		/* empty IPI: sync-one table freeing, wakeups */
 	VEC_HV_FLUSH,		/* guest-visible marker only; never an IPI */
 	VEC_NMI,		/* perf's sampling NMI: taken whatever IF says */
+	VEC_TIMER,		/* the local APIC timer: the scheduler tick */
 	NR_VECTORS,
 };
 
@@ -72,11 +73,17 @@ enum env_stat {
 	STAT_LAZY_SKIPPED,	/* targets skipped because lazy */
 	STAT_PV_SKIPPED,	/* targets skipped because preempted (pv) */
 	STAT_HYPERCALLS,
+	STAT_PV_KICKS,		/* KVM_HC_KICK_CPU: pv spinlock wake-ups */
 	STAT_ITERS,		/* workload iterations (measured thread) */
 	STAT_OPS,		/* workload operations (throughput workloads) */
 	STAT_WALKS,		/* software page-table walks (gup-fast) */
+	STAT_CONTEXT_SWITCHES,	/* task switches (not to the same task) */
+	STAT_WAKEUP_IPIS,	/* reschedule IPIs a wake-up or tick sent */
+	STAT_IDLE_NS,		/* time CPUs spent in the idle loop waiting */
+	STAT_LAZY_ENTRIES,	/* switches to a task without an mm (lazy TLB) */
 	STAT_SPIN_WAIT_NS,	/* contended spin_lock(): acquired minus tried */
 	STAT_PTL_WAIT_NS,	/* the same, for page-table locks */
+	STAT_MMAP_LOCK_WAIT_NS,	/* contended mmap_lock and per-VMA lock waits */
 	NR_STATS,
 };
 
@@ -140,10 +147,33 @@ struct env_ops {
 	/* Time spent halted in the kernel (idle task, sleeping thread):
 	 * interruptible, ends after ns. */
 	void (*halt)(u64 ns);
+	/* sti; hlt: enable interrupts and halt until one is taken; returns
+	 * after its handler, with interrupts enabled.  A guest's hlt exits to
+	 * the host, which may run another vCPU on the pCPU. */
+	void (*wait_for_interrupt)(void);
+	/* The local APIC timer in TSC-deadline mode: VEC_TIMER is raised
+	 * after ns (re-arming replaces the deadline; 0 disarms). */
+	void (*timer_arm)(u64 ns);
 	/* Kernel code of a given duration, not interruptible by itself. */
 	void (*kernel_work)(u64 ns);
 	/* System call entry and exit (the body is the caller's code). */
 	void (*syscall)(void);
+
+	/* Execution contexts: a stack and the registers on it (a task's
+	 * kernel stack).  A CPU runs one context at a time; ctx_switch makes
+	 * this CPU run `to` and returns when some CPU (maybe another) switches
+	 * back to the caller's context.  The context a CPU boots on is
+	 * ctx_current() there.  ctx_exit switches to `to` and recycles the
+	 * caller's context.  A new context runs fn(arg); fn never returns. */
+	void *(*ctx_create)(void (*fn)(void *), void *arg);
+	void *(*ctx_current)(void);
+	void (*ctx_switch)(void *to);
+	void (*ctx_exit)(void *to);
+	/* Called when an interrupt taken in user mode returns to user mode
+	 * (exit_to_user_mode): where the kernel reschedules user code. */
+	void (*user_return_register)(void (*fn)(void));
+	/* The socket (package, last-level cache) of a CPU. */
+	int (*cpu_socket)(int cpu);
 
 	/* Physical memory.  Frames are 4 KiB and come zeroed; phys_to_virt
 	 * gives the kernel's direct-map pointer into simulated RAM. */
@@ -161,6 +191,12 @@ struct env_ops {
 	 * hypervisor. */
 	int (*hypercall_flush)(int nr /* enum hypercall_nr */, const void *input,
 			       int reps);
+	/* Paravirtual spinlocks (KVM_FEATURE_PV_UNHALT): pv_halt is HLT
+	 * with IF as it is: it returns when an interrupt is taken (IF=1) or
+	 * when another vCPU kicks this one, whatever IF says.  pv_kick is
+	 * KVM_HC_KICK_CPU.  -1 on bare metal (no hypervisor: not halted). */
+	int (*pv_halt)(void);
+	int (*pv_kick)(int cpu);
 	/* Has `cpu` had interrupts enabled at some point since since_ns (or
 	 * now)?  The quiescent state of RCU-sched, as its tick would see it. */
 	bool (*irqs_on_since)(int cpu, u64 since_ns);
@@ -211,11 +247,21 @@ struct env_ops {
 	.halt = prefix##halt,\
 	.kernel_work = prefix##kernel_work,\
 	.syscall = prefix##syscall,\
+	.wait_for_interrupt = prefix##wait_for_interrupt,\
+	.timer_arm = prefix##timer_arm,\
+	.ctx_create = prefix##ctx_create,\
+	.ctx_current = prefix##ctx_current,\
+	.ctx_switch = prefix##ctx_switch,\
+	.ctx_exit = prefix##ctx_exit,\
+	.user_return_register = prefix##user_return_register,\
+	.cpu_socket = prefix##cpu_socket,\
 	.page_alloc = prefix##page_alloc,\
 	.page_free = prefix##page_free,\
 	.phys_to_virt = prefix##phys_to_virt,\
 	.pv_steal_time = prefix##pv_steal_time,\
 	.hypercall_flush = prefix##hypercall_flush,\
+	.pv_halt = prefix##pv_halt,\
+	.pv_kick = prefix##pv_kick,\
 	.irqs_on_since = prefix##irqs_on_since,\
 	.stat = prefix##stat,\
 	.flush_done = prefix##flush_done,\
@@ -370,6 +416,9 @@ static inline void user_compute(u64 ns) { env->compute(ns); }
 static inline void halt_for(u64 ns) { env->halt(ns); }
 static inline void kernel_work(u64 ns) { env->kernel_work(ns); }
 static inline void syscall_boundary(void) { env->syscall(); }
+static inline void safe_halt(void) { env->wait_for_interrupt(); }
+static inline void lapic_timer_arm(u64 ns) { env->timer_arm(ns); }
+static inline int topology_socket(int cpu) { return env->cpu_socket(cpu); }
 static inline int user_access(u64 va, u64 *val, bool write)
 { return env->user_access(va, val, write); }
 static inline int user_access_emulated(u64 va, u64 *val, bool write)
@@ -386,6 +435,8 @@ static inline int kvm_register_steal_time(u8 *preempted)
 { return env->pv_steal_time(preempted); }
 static inline int hypercall_flush(int nr, const void *input, int reps)
 { return env->hypercall_flush(nr, input, reps); }
+static inline int kvm_halt_for_kick(void) { return env->pv_halt(); }
+static inline int kvm_kick_cpu(int cpu) { return env->pv_kick(cpu); }
 static inline bool cpu_irqs_on_since(int cpu, u64 since_ns)
 { return env->irqs_on_since(cpu, since_ns); }
 

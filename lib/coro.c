@@ -17,6 +17,8 @@
 
 extern void coro_trampoline(void);
 
+#define CORO_GUARD	4096	/* an unmapped page below each stack */
+
 #ifdef CORO_ASAN
 /* The coroutine that switched last: the one a fresh stack came from. */
 static struct coro *coro_prev;
@@ -54,29 +56,28 @@ void coro_start(struct coro *co)
 	co->fn(co->arg);
 }
 
-int coro_init(struct coro *co, size_t stack_size, void (*fn)(void *), void *arg)
+/*
+ * Make co start afresh at fn(arg) on its own stack; whatever ran there
+ * before is forgotten (a recycled task stack).  Not for the running one.
+ */
+void coro_reset(struct coro *co, void (*fn)(void *), void *arg)
 {
-	size_t guard = 4096;
-	char *base = mmap(NULL, stack_size + guard, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	uintptr_t *sp;
 
-	if (base == MAP_FAILED)
-		return -1;
-	mprotect(base, guard, PROT_NONE);
-	co->stack = base;
-	co->stack_size = stack_size + guard;
 	co->fn = fn;
 	co->arg = arg;
 #ifdef CORO_ASAN
-	co->asan_bottom = base + guard;
-	co->asan_size = stack_size;
+	/* frames abandoned mid-call leave their redzones poisoned */
+	ASAN_UNPOISON_MEMORY_REGION((char *)co->stack + CORO_GUARD,
+				    co->stack_size - CORO_GUARD);
+	co->asan_bottom = (char *)co->stack + CORO_GUARD;
+	co->asan_size = co->stack_size - CORO_GUARD;
 	co->asan_fake = NULL;
 #endif
 
 	/* Frame popped by coro_switch: r15 r14 r13 r12 rbx rbp, then the
 	 * return address.  Keep rsp 16-byte aligned at the trampoline's call. */
-	sp = (uintptr_t *)(base + guard + stack_size);
+	sp = (uintptr_t *)((char *)co->stack + co->stack_size);
 	*--sp = (uintptr_t)coro_trampoline;	/* ret target; rsp = top after */
 	*--sp = 0;				/* rbp */
 	*--sp = 0;				/* rbx */
@@ -85,6 +86,20 @@ int coro_init(struct coro *co, size_t stack_size, void (*fn)(void *), void *arg)
 	*--sp = 0;				/* r14 */
 	*--sp = 0;				/* r15 */
 	co->sp = sp;
+}
+
+int coro_init(struct coro *co, size_t stack_size, void (*fn)(void *), void *arg)
+{
+	size_t guard = CORO_GUARD;
+	char *base = mmap(NULL, stack_size + guard, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (base == MAP_FAILED)
+		return -1;
+	mprotect(base, guard, PROT_NONE);
+	co->stack = base;
+	co->stack_size = stack_size + guard;
+	coro_reset(co, fn, arg);
 	return 0;
 }
 

@@ -36,6 +36,8 @@ struct coro {
 void coro_switch(void **from_sp, void **to_sp);
 /* Prepare co to run fn(arg) on a fresh stack of stack_size bytes. */
 int coro_init(struct coro *co, size_t stack_size, void (*fn)(void *), void *arg);
+/* Start co over at fn(arg) on the stack it has. */
+void coro_reset(struct coro *co, void (*fn)(void *), void *arg);
 void coro_destroy(struct coro *co);
 
 #ifdef CORO_ASAN

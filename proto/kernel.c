@@ -33,6 +33,14 @@ const struct mutant_desc mutants[NR_MUTANTS] = {
 	[MUT_ASYNC_NO_NMI_GUARD] = { "async-no-nmi-guard",
 		"async without the RFC's guard: an NMI between the early "
 		"acknowledgement and the flush reads user memory (perf call chains)" },
+	[MUT_LAZY_NO_CATCHUP] = { "lazy-no-catchup",
+		"a context switch back to the mm a CPU kept lazily loaded does "
+		"not compare the generations: flushes it skipped while lazy are "
+		"never done" },
+	[MUT_ZAP_NO_PTL] = { "zap-no-ptl",
+		"a PTE zap (MADV_DONTNEED, munmap) that does not hold the page-table "
+		"lock: a fault that read the PTE before the zap cleared it writes it "
+		"back, mapping a page the zap frees" },
 };
 
 const char *const table_free_names[NR_TABLE_FREE] = {
@@ -98,10 +106,14 @@ struct kernel *kernel_create(int nr_cpus, const struct kernel_opts *o)
 	k->csd = kzalloc(k, sizeof(*k->csd) * nr_cpus);
 	k->nmi = kzalloc(k, sizeof(*k->nmi) * nr_cpus);
 	k->qnodes = kzalloc(k, sizeof(*k->qnodes) * nr_cpus);
+	k->pv_hash = kzalloc(k, sizeof(*k->pv_hash) * pv_hash_size(nr_cpus));
+	k->osq_nodes = kzalloc(k, sizeof(*k->osq_nodes) * nr_cpus);
 	k->init_mm.k = k;
 	spin_lock_init(&k->init_mm.page_table_lock, LOCK_CLASS_PTL);
+	init_rwsem(&k->init_mm.mmap_lock, LOCK_CLASS_MMAP);
 	k->next_ctx_id = 1;
 	k->init_mm.ctx_id = 0;
+	sched_init(k);
 	return k;
 }
 
@@ -120,14 +132,18 @@ void kernel_empty_interrupt(enum irq_vector v)
 void kernel_cpu_boot(struct kernel *k)
 {
 	int me = smp_processor_id();
+	bool guest;
 
 	register_irq_handler(VEC_CALL_FUNCTION, smp_call_interrupt);
 	register_irq_handler(VEC_RESCHEDULE, kernel_empty_interrupt);
 	register_irq_handler(VEC_NMI, perf_nmi_handler);
 	register_fault_handler(handle_page_fault);
 	/* a guest shares its steal time; on bare metal this fails, harmlessly */
-	kvm_register_steal_time(&k->steal[me].preempted);
+	guest = !kvm_register_steal_time(&k->steal[me].preempted);
 	if (me == 0) {
+		/* kvm_spinlock_init: every vCPU of a guest finds the same */
+		k->pv_spinlocks = guest && k->nr_cpus > 1 &&
+				  k->o.kp[KP_PVSPIN] == PVSPIN_ON;
 		WRITE_ONCE(k->init_mm.pgd, alloc_page_pfn());
 		smp_store_release(&k->booted, 1u);
 	} else {
@@ -135,4 +151,5 @@ void kernel_cpu_boot(struct kernel *k)
 	}
 	WRITE_ONCE(k->tlbstate[me].loaded_mm, &k->init_mm);
 	load_cr3(READ_ONCE(k->init_mm.pgd), 0, false);
+	sched_cpu_boot(k, guest);
 }

@@ -74,6 +74,8 @@ enum mutant {
 	MUT_NO_SWITCH_BARRIER,	/* switch_mm: no smp_mb between is_lazy and gen */
 	MUT_HV_GVA_SHORT,	/* hyperv: the GVA list stops one page short */
 	MUT_ASYNC_NO_NMI_GUARD,	/* async: NMIs may read user memory before the flush */
+	MUT_ZAP_NO_PTL,		/* a PTE zap that does not hold the page-table lock */
+	MUT_LAZY_NO_CATCHUP,	/* switch back from lazy skips the tlb_gen check */
 	NR_MUTANTS,
 };
 
@@ -84,38 +86,9 @@ struct mutant_desc {
 extern const struct mutant_desc mutants[NR_MUTANTS];
 int mutant_by_name(const char *name);	/* -1 if unknown */
 
-/* ---- spinlock (spinlock.c) ------------------------------------------------ */
-/* Which wait counter a lock's contention goes to (lock_stat's classes). */
-enum lock_class {
-	LOCK_CLASS_SPIN = 0,	/* every other spinlock */
-	LOCK_CLASS_PTL,		/* page-table locks */
-};
-
-/* The queued lock's word, seen whole, as locked+pending, or as the tail;
- * a ttas lock uses val alone.  class is set at init and never changes. */
-typedef struct {
-	union {
-		u32 val;
-		struct { u8 locked, pending; };
-		struct { u16 locked_pending, tail; };
-	};
-	u8 class;
-} spinlock_t;
-
-/* An MCS queue node; a CPU has one per context that can take a lock. */
-#define QNODES_PER_CPU 4
-struct qnode {
-	struct qnode *next;
-	u32 locked;		/* set by the predecessor: you are the head */
-};
-struct qnode_set {
-	struct qnode node[QNODES_PER_CPU];
-	int count;		/* nodes in use: CPU-private */
-} ____cacheline_aligned;
-
-void spin_lock(spinlock_t *l);
-void spin_unlock(spinlock_t *l);
-void spin_lock_init(spinlock_t *l, enum lock_class class);
+/* ---- locks: spinlock_t, rw_semaphore, mutex (locking.h) ------------------ */
+#include "proto/locking.h"
+#include "proto/sched.h"
 
 /* ---- address spaces ------------------------------------------------------ */
 enum vma_kind { VMA_ANON, VMA_FILE_PRIVATE, VMA_FILE_SHARED };
@@ -125,29 +98,50 @@ struct file {
 	u64 *pages;		/* page cache: pfn per page, 0 = not cached */
 	u8 *dirty;		/* written since the last writeback */
 	spinlock_t lock;
+	/* the rmap walk's lock (Linux: mapping->i_mmap_rwsem): writeback
+	 * walks the tables under it for read; freeing page tables of a
+	 * mapping of the file takes it for write */
+	struct rw_semaphore i_mmap_rwsem;
 };
 
 struct vma {
 	u64 start, end;
 	enum vma_kind kind;
-	bool writable;
+	bool writable;		/* changed under mmap_lock and the VMA held for write */
 	struct file *file;
 	u64 pgoff;		/* file page of start */
+	/* Per-VMA lock (Linux 6.4-6.14's vma_lock): write-locked while
+	 * vm_lock_seq equals the mm's mm_lock_seq; faults hold vm_lock for
+	 * read (a trylock: they fall back to mmap_lock). */
+	int vm_lock_seq;
+	struct rw_semaphore vm_lock;
 };
 
 #define MM_MAX_VMAS 8
+
+/* A page-table page's descriptor (Linux's struct ptdesc), found from the
+ * table's pfn (mm.c, ptdesc_of); only PTE tables have one. */
+struct ptdesc;
+#define PTDESC_HASH 64
 
 struct mm {
 	/* Written by every flush request: its own line. */
 	u64 tlb_gen ____cacheline_aligned;
 	/* CPUs that may hold translations: shared, its own lines. */
 	struct cpumask cpumask ____cacheline_aligned;
+	/* upper-level tables, and every table with ptl=mm */
 	spinlock_t page_table_lock ____cacheline_aligned;
 	u64 pgd;		/* pfn of the PML4 */
 	u64 ctx_id;		/* never reused, unlike the pgd frame */
 	int nr_vmas;
 	struct vma vmas[MM_MAX_VMAS];
 	struct kernel *k;
+	/* the VMA tree's lock: faults read, munmap/mprotect write */
+	struct rw_semaphore mmap_lock;
+	/* bumped when a write holder of mmap_lock lets go: every VMA it
+	 * write-locked is unlocked at once (vma_end_write_all) */
+	int mm_lock_seq ____cacheline_aligned;
+	struct ptdesc **ptdesc_hash;	/* [PTDESC_HASH], split PTLs */
 };
 
 /* ---- per-CPU TLB state (arch/x86 cpu_tlbstate) --------------------------- */
@@ -249,6 +243,14 @@ struct kernel_opts {
 	u64 params[PROTO_MAX_PARAMS];
 	/* the kernel's own (proto/params.h), by enum kparam */
 	u64 kp[NR_KPARAMS];
+	/*
+	 * The interleaving checker's abstraction (work/scenario_run.c): take
+	 * neither mmap_lock nor the per-VMA locks.  Removing synchronization
+	 * only adds behaviours, so a Never found without them holds with them;
+	 * it keeps the flush scenarios' searches complete (docs/checker.md).
+	 * The simulator always takes them.
+	 */
+	bool elide_mm_locks;
 };
 
 /* The protocol's and the kernel's defaults into o->params and o->kp
@@ -291,6 +293,12 @@ struct kernel {
 	struct rcu_table_batch *rcu;		/* [nr_cpus] */
 	struct cpu_nmi_state *nmi;		/* [nr_cpus] */
 	struct qnode_set *qnodes;		/* [nr_cpus] */
+	struct osq_node *osq_nodes;		/* [nr_cpus], rwsem/mutex spinners */
+	struct sched *sched;			/* run queues, tasks (sched.c) */
+	/* paravirtual spinlocks: on in a guest unless pvspin=off; set by
+	 * CPU 0 before the others boot */
+	bool pv_spinlocks;
+	struct pv_hash_entry *pv_hash;		/* [pv_hash_size(nr_cpus)] */
 };
 
 static inline void *kzalloc(struct kernel *k, size_t n)
@@ -304,6 +312,8 @@ void kernel_destroy(struct kernel *k);
 /* Per-CPU boot: registers interrupt and fault handlers, loads init_mm. */
 void kernel_cpu_boot(struct kernel *k);
 void kernel_empty_interrupt(enum irq_vector v);
+/* sched.c: the scheduler's state, at kernel_create (plain C) */
+void sched_init(struct kernel *k);
 
 static inline struct kernel *K(void) { return this_kernel(); }
 static inline bool mutant(const struct kernel *k, enum mutant m)

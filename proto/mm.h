@@ -34,6 +34,19 @@ void mm_exit(struct mm *mm);
 
 struct mm *current_mm(void);
 
+/* mmap_lock (include/linux/mmap_lock.h) and the per-VMA locks (mm.h):
+ * mmap_write_unlock and mmap_write_downgrade also end every VMA write
+ * lock taken under the hold. */
+void mmap_read_lock(struct mm *mm);
+void mmap_read_unlock(struct mm *mm);
+void mmap_write_lock(struct mm *mm);
+void mmap_write_unlock(struct mm *mm);
+void mmap_write_downgrade(struct mm *mm);
+bool vma_start_read(struct mm *mm, struct vma *v);	/* false: take mmap_lock */
+void vma_end_read(struct mm *mm, struct vma *v);
+void vma_start_write(struct mm *mm, struct vma *v);	/* mmap_lock held for write */
+struct vma *lock_vma_under_rcu(struct mm *mm, u64 va);
+
 /* What a file page holds before anyone writes it. */
 static inline u64 file_content(u64 idx) { return 0xf11e000000000000ULL | idx; }
 

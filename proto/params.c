@@ -13,11 +13,63 @@ static const char *const spinlock_values[] = {
 	[SPINLOCK_TTAS] = "ttas",
 };
 
+static const char *const ptl_values[] = {
+	[PTL_SPLIT] = "split",
+	[PTL_MM] = "mm",
+};
+
+static const char *const vma_lock_values[] = {
+	[VMA_LOCK_OFF] = "off",
+	[VMA_LOCK_ON] = "on",
+};
+
+static const char *const hz_values[] = {
+	[HZ_100] = "100", [HZ_250] = "250", [HZ_300] = "300", [HZ_1000] = "1000",
+};
+const unsigned int kp_hz_values[] = { 100, 250, 300, 1000 };
+
+static const char *const idle_values[] = {
+	[IDLE_MWAIT] = "mwait",
+	[IDLE_HLT] = "hlt",
+};
+
+static const char *const pvspin_values[] = {
+	[PVSPIN_ON] = "on",
+	[PVSPIN_OFF] = "off",
+};
+
 const struct kparam_desc kparams[NR_KPARAMS] = {
 	[KP_SPINLOCK] = { "spinlock",
 		"spinlock_t: qspinlock (queued, each waiter spins on its own line; "
 		"Linux v4.2+) or ttas (every waiter spins on the lock word)",
 		SPINLOCK_QUEUED, SPINLOCK_QUEUED, SPINLOCK_TTAS, spinlock_values },
+	[KP_HZ] = { "hz",
+		"CONFIG_HZ: scheduler ticks per second (Debian and RHEL kernels: "
+		"250; Ubuntu since 24.04: 1000)",
+		HZ_250, HZ_100, HZ_1000, hz_values },
+	[KP_IDLE] = { "idle",
+		"how an idle CPU waits: mwait (intel_idle; a wake-up is a store to "
+		"the flags it monitors, no IPI) or hlt (default_idle; wake-ups send "
+		"an IPI); guests have no MWAIT and always use hlt",
+		IDLE_MWAIT, IDLE_MWAIT, IDLE_HLT, idle_values },
+	[KP_PVSPIN] = { "pvspin",
+		"paravirtual spinlocks in a guest: on (KVM's default since Linux "
+		"3.12: a queued waiter that spins too long halts its vCPU and the "
+		"unlocker kicks it) or off (the nopvspin boot option: native "
+		"qspinlock); no effect on bare metal",
+		PVSPIN_ON, PVSPIN_ON, PVSPIN_OFF, pvspin_values },
+	[KP_PTL] = { "ptl",
+		"page-table locks: split (one spinlock per PTE-table page, in its "
+		"descriptor; upper levels under mm->page_table_lock; Linux with "
+		"USE_SPLIT_PTE_PTLOCKS, x86-64 SMP since v2.6.15) or mm (one "
+		"mm->page_table_lock for every table)",
+		PTL_SPLIT, PTL_SPLIT, PTL_MM, ptl_values },
+	[KP_VMA_LOCK] = { "vma_lock",
+		"per-VMA locks: on (a fault read-locks its VMA alone and falls back "
+		"to mmap_lock when a writer holds it; Linux 6.4+, where at first "
+		"only anonymous VMAs qualified; modelled for every kind) or off "
+		"(every fault takes mmap_lock for read, before 6.4)",
+		VMA_LOCK_ON, VMA_LOCK_OFF, VMA_LOCK_ON, vma_lock_values },
 };
 
 int kparam_by_name(const char *name, size_t len)

@@ -2,10 +2,8 @@
 /*
  * params.h - the kernel's own tunables, as opposed to a protocol's
  * (struct proto_param): which lock implementation the simulated kernel
- * uses.  Where a behaviour changed between
- * kernel versions, a value names the versions that behave so.
- * (Split page-table locks and the mmap_lock rwsem are not modelled yet:
- * every page-table change takes mm->page_table_lock.)
+ * uses and how finely it locks address spaces.  Where a behaviour changed
+ * between kernel versions, a value names the versions that behave so.
  *
  * The table (params.c) is the single source: the CLI (--param, list
  * params), the scenario runner and the kernel all read it.
@@ -17,6 +15,11 @@
 
 enum kparam {
 	KP_SPINLOCK,		/* enum kp_spinlock */
+	KP_HZ,			/* enum kp_hz */
+	KP_IDLE,		/* enum kp_idle */
+	KP_PVSPIN,		/* enum kp_pvspin */
+	KP_PTL,			/* enum kp_ptl */
+	KP_VMA_LOCK,		/* enum kp_vma_lock */
 	NR_KPARAMS,
 };
 
@@ -25,6 +28,32 @@ enum kp_spinlock {
 	SPINLOCK_QUEUED,	/* qspinlock (MCS queue), Linux v4.2+ on x86 */
 	SPINLOCK_TTAS,		/* test-and-test-and-set, for comparison */
 };
+
+/* ptl=: which lock guards a last-level page table's entries */
+enum kp_ptl {
+	PTL_SPLIT,		/* one per PTE-table page (USE_SPLIT_PTE_PTLOCKS) */
+	PTL_MM,			/* mm->page_table_lock for every level */
+};
+
+/* vma_lock=: may a page fault run under a per-VMA lock (Linux 6.4+)? */
+enum kp_vma_lock {
+	VMA_LOCK_OFF,		/* every fault takes mmap_lock for read */
+	VMA_LOCK_ON,		/* lock_vma_under_rcu first, mmap_lock if it fails */
+};
+
+/* hz=: CONFIG_HZ, the scheduler tick's rate */
+enum kp_hz { HZ_100, HZ_250, HZ_300, HZ_1000 };
+extern const unsigned int kp_hz_values[];
+
+/* idle=: how an idle CPU waits (cpuidle's choice on x86) */
+enum kp_idle {
+	IDLE_MWAIT,		/* intel_idle: MONITOR the flags, MWAIT; a wake-up
+				 * is a store, no IPI (TIF_POLLING_NRFLAG) */
+	IDLE_HLT,		/* default_idle: HLT; a wake-up needs an IPI */
+};
+
+/* pvspin=: paravirtual spinlocks in guests (kvm_spinlock_init) */
+enum kp_pvspin { PVSPIN_ON, PVSPIN_OFF };
 
 struct kparam_desc {
 	const char *name;

@@ -122,7 +122,8 @@ void switch_mm(struct kernel *k, struct mm *next)
 			smp_mb();
 		asid = this_cpu_read(ts->loaded_mm_asid);
 		next_gen = READ_ONCE(next->tlb_gen);
-		if (this_cpu_read(ts->ctxs[asid].tlb_gen) >= next_gen)
+		if (this_cpu_read(ts->ctxs[asid].tlb_gen) >= next_gen ||
+		    mutant(k, MUT_LAZY_NO_CATCHUP))
 			goto out;
 		load_cr3(next->pgd, asid_to_pcid(asid), false);
 		env_stat(STAT_FULL_FLUSHES, 1);

@@ -18,7 +18,6 @@
 #include "sim/internal.h"
 #include "sim/trace.h"
 
-#define CPU_STACK_SIZE	(64 << 10)	/* virtual; touched pages only */
 #define PS_NEVER	UINT64_MAX
 #define DEFAULT_FRAMES	(1ULL << 18)	/* 1 GiB of simulated RAM */
 #define QUARANTINE	1024		/* frees before a frame is reused */
@@ -234,6 +233,13 @@ void sim_destroy(struct sim *s)
 
 	if (!s)
 		return;
+	while (s->ctxs) {
+		struct sim_ctx *x = s->ctxs;
+
+		s->ctxs = x->next_all;
+		coro_destroy(&x->co);
+		free(x);
+	}
 	for (i = 0; i < s->nr_cpus; i++) {
 		coro_destroy(&s->cpus[i].co);
 		free(s->cpus[i].hreq);
@@ -352,8 +358,8 @@ static void dispatch_from(struct sim *s, struct coro *from, struct hnode *n,
 		c->state = CPU_RUNNING;
 		s->cur = c;
 		s->hw.running = c->id;
-		if (&c->co != from)
-			coro_transfer(from, &c->co);
+		if (c->ctx != from)
+			coro_transfer(from, c->ctx);
 		return;
 	}
 }
@@ -372,7 +378,7 @@ void sim_sync_slow(struct sim_cpu *c)
 
 	c->state = CPU_RUNNABLE;
 	n = heap_replace_top(&s->heap, &c->hn, c->clock, &key);
-	dispatch_from(s, &c->co, n, key);
+	dispatch_from(s, c->ctx, n, key);
 }
 
 /* Park the running CPU.  wake is its timeout (PS_NEVER: none).  A vCPU
@@ -391,7 +397,7 @@ void sim_block(struct sim_cpu *c, enum cpu_state st, ps_t wake)
 		else if (st == CPU_WAIT)
 			host_vcpu_spin(c);
 	}
-	dispatch(s, &c->co);
+	dispatch(s, c->ctx);
 }
 
 /* Make a parked CPU runnable at `when` (no later than its own timeout). */
@@ -473,6 +479,13 @@ static void process_event(struct sim *s, struct event *e, ps_t now)
 		if (t->irq_on)
 			sim_wake(t, now);
 		break;
+	case EV_TIMER:
+		t->timer = NULL;
+		t->pending |= 1u << VEC_TIMER;
+		t->flow[VEC_TIMER] = 0;
+		if (t->irq_on)
+			sim_wake(t, now);
+		break;
 	default:
 		host_event(s, e, now);
 		return;		/* the host recycles its own events */
@@ -492,6 +505,8 @@ void sim_take_irqs(struct sim_cpu *c)
 		c->pending &= ~(1u << v);
 		c->irq_on = false;
 		c->hw.in_user = false;
+		c->irqs_taken++;
+		c->user_irq |= was_user;
 		if (s->trace) {
 			trace_begin(s->trace, c->id, c->clock, hw_vector_names[v]);
 			trace_flow(s->trace, c->id, c->clock, c->flow[v], false);
@@ -555,6 +570,54 @@ static void cpu_entry(void *arg)
 	}
 }
 
+/*
+ * The local APIC timer (TSC-deadline mode): one deadline per CPU, an event
+ * in the heap; re-arming moves it, 0 disarms.  It reaches only its own
+ * CPU, so it costs no IPI latency.
+ */
+void sim_timer_arm(struct sim_cpu *c, ps_t when)
+{
+	struct sim *s = c->sim;
+	struct event *e = c->timer;
+
+	if (!when) {
+		if (e) {
+			heap_remove(&s->heap, &e->hn);
+			event_free(s, e);
+			c->timer = NULL;
+		}
+		return;
+	}
+	if (e) {
+		e->time = when;
+		heap_update(&s->heap, &e->hn, when);
+		return;
+	}
+	e = event_new(s);
+	e->type = EV_TIMER;
+	e->src = e->dst = c->id;
+	e->vec = VEC_TIMER;
+	e->time = when;
+	c->timer = e;
+	heap_push(&s->heap, &e->hn, when);
+}
+
+void sim_live_add(struct sim *s, int n)
+{
+	s->live_counted += n;
+}
+
+/* A counted piece of work inside the machine is done: the last ends the
+ * run at the running CPU's clock. */
+void sim_live_done(struct sim *s)
+{
+	if (--s->live_counted == 0) {
+		s->end = SIM_END_DONE;
+		s->end_time = s->cur ? s->cur->clock : 0;
+		s->stop = true;
+	}
+}
+
 void sim_cpu_start(struct sim *s, int cpu, void (*fn)(void *), void *arg,
 		   void *kernel, bool counted)
 {
@@ -575,10 +638,11 @@ enum sim_end sim_run(struct sim *s)
 	sim_env_bind(s);
 	for (i = 0; i < s->nr_cpus; i++) {
 		struct sim_cpu *c = &s->cpus[i];
-		if (coro_init(&c->co, CPU_STACK_SIZE, cpu_entry, c)) {
+		if (coro_init(&c->co, SIM_CTX_STACK_SIZE, cpu_entry, c)) {
 			sim_abort(s, "cannot map a stack for cpu %d", i);
 			return SIM_END_ABORT;
 		}
+		sim_set_ctx(c, &c->co);
 		heap_push(&s->heap, &c->hn, 0);
 	}
 	if (s->host.nr_pcpus)

@@ -12,6 +12,7 @@
  * memory (kzalloc), and touching one on a foreign stack is an engine bug.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bug.h"
@@ -271,15 +272,41 @@ static int simenv_user_access_emulated(u64 va, u64 *val, bool write)
 	return tlb_user_access(c, va, val, write, is_vcpu(c));
 }
 
-/* Busy (user code) or halted (kernel) until the end unless interrupted. */
+/*
+ * exit_to_user_mode after an interrupt that came in user code: the kernel
+ * may reschedule here, and the task may come back later on another CPU.
+ * What remained of the user code's time goes with it.
+ */
+static struct sim_cpu *user_return(struct sim_cpu *c, ps_t *end)
+{
+	ps_t left = *end > c->clock ? *end - c->clock : 0;
+
+	c->user_irq = false;
+	if (!c->hooks.user_return)
+		return c;
+	c->hw.in_user = false;
+	c->hooks.user_return();
+	c = cur();
+	c->hw.in_user = true;
+	*end = c->clock + left;
+	return c;
+}
+
+/* Busy (user code) or halted (kernel) until the end unless interrupted;
+ * user code can be preempted by what an interrupt leaves to do. */
 static void busy_until(struct sim_cpu *c, u64 ns, enum cpu_state st)
 {
 	ps_t end;
 
+	c->user_irq = false;
 	sim_sync(c);
 	end = c->clock + ns_to_ps(ns);
 	c->ops++;
-	while (c->clock < end) {
+	for (;;) {
+		if (unlikely(c->user_irq) && st == CPU_COMPUTE)
+			c = user_return(c, &end);
+		if (c->clock >= end)
+			break;
 		sim_block(c, st, end);
 		sim_sync(c);
 	}
@@ -299,6 +326,108 @@ static void simenv_halt(u64 ns)
 
 	c->hw.in_user = false;
 	busy_until(c, ns, CPU_HALT);
+}
+
+/* sti; hlt: the sti shadow makes the pair atomic, so an interrupt that is
+ * already pending ends the halt at once. */
+static void simenv_wait_for_interrupt(void)
+{
+	struct sim_cpu *c = cur();
+	u64 taken = c->irqs_taken;
+
+	c->hw.in_user = false;
+	c->irq_on = true;
+	sim_charge(c, S->cost.l1);
+	sim_sync(c);
+	while (c->irqs_taken == taken) {
+		sim_block(c, CPU_IDLE, PS_NEVER);
+		sim_sync(c);
+	}
+}
+
+static void simenv_timer_arm(u64 ns)
+{
+	struct sim_cpu *c = cur();
+
+	sim_sync(c);
+	sim_charge(c, S->cost.l1);	/* a WRMSR to IA32_TSC_DEADLINE */
+	sim_timer_arm(c, ns ? c->clock + ns_to_ps(ns) : 0);
+}
+
+/* ---- contexts ------------------------------------------------------------ */
+
+static void ctx_entry(void *arg)
+{
+	struct sim_ctx *x = arg;
+
+	x->fn(x->arg);
+	BUG("a context returned: contexts end with ctx_exit");
+}
+
+static void *simenv_ctx_create(void (*fn)(void *), void *arg)
+{
+	struct sim_ctx *x = S->free_ctxs;
+
+	if (x) {
+		S->free_ctxs = x->next_free;
+		coro_reset(&x->co, ctx_entry, x);
+	} else {
+		x = xcalloc(1, sizeof(*x));
+		if (coro_init(&x->co, SIM_CTX_STACK_SIZE, ctx_entry, x)) {
+			free(x);
+			sim_abort(S, "cannot map a context's stack");
+			return NULL;
+		}
+		x->next_all = S->ctxs;
+		S->ctxs = x;
+	}
+	x->fn = fn;
+	x->arg = arg;
+	return &x->co;
+}
+
+static void *simenv_ctx_current(void)
+{
+	return cur()->ctx;
+}
+
+static void simenv_ctx_switch(void *to)
+{
+	struct sim_cpu *c = cur();
+	struct coro *from = c->ctx;
+
+	sim_sync(c);
+	if (to == from)
+		return;
+	c->hw.in_user = false;		/* switches happen in the kernel */
+	sim_set_ctx(c, to);
+	coro_transfer(from, to);
+}
+
+static void simenv_ctx_exit(void *to)
+{
+	struct sim_cpu *c = cur();
+	struct sim_ctx *x = container_of(c->ctx, struct sim_ctx, co);
+
+	BUG_ON(c->ctx == &c->co);	/* a CPU's boot context never exits */
+	sim_sync(c);
+	c = cur();
+	x->next_free = S->free_ctxs;
+	S->free_ctxs = x;
+	c->hw.in_user = false;
+	sim_set_ctx(c, to);
+	coro_transfer(&x->co, to);
+	BUG("an exited context was resumed");
+}
+
+static void simenv_user_return_register(void (*fn)(void))
+{
+	cur()->hooks.user_return = fn;
+}
+
+static int simenv_cpu_socket(int cpu)
+{
+	return S->cpus[global_id(cur(), cpu)].socket;
 }
 
 static void simenv_kernel_work(u64 ns)
@@ -364,6 +493,42 @@ static int simenv_hypercall_flush(int nr, const void *input, int reps)
 	if (hw_hypercall_decode(nr, input, reps, c->hreq))
 		return -1;
 	host_flush_vcpus(c, c->hreq);
+	return 0;
+}
+
+/* kvm_wait's halt: until a kick, or an interrupt if IF=1 (KVM's
+ * kvm_vcpu_has_events counts pv_unhalted as an event). */
+static int simenv_pv_halt(void)
+{
+	struct sim_cpu *c = cur();
+	u64 taken = c->irqs_taken;
+
+	if (!is_vcpu(c))
+		return -1;
+	c->hw.in_user = false;
+	sim_sync(c);
+	while (!c->pv_unhalted && c->irqs_taken == taken) {
+		sim_block(c, CPU_IDLE, PS_NEVER);
+		sim_sync(c);
+	}
+	c->pv_unhalted = false;
+	return 0;
+}
+
+/* KVM_HC_KICK_CPU: the host marks the target unhalted and wakes it; the
+ * kick reaches it like an interrupt does. */
+static int simenv_pv_kick(int cpu)
+{
+	struct sim_cpu *c = cur(), *t;
+
+	if (!is_vcpu(c))
+		return -1;
+	sim_sync(c);
+	sim_charge(c, S->cost.hypercall);
+	c->stats[STAT_PV_KICKS]++;
+	t = &S->cpus[global_id(c, cpu)];
+	t->pv_unhalted = true;
+	sim_wake(t, c->clock + ipi_latency(S, c, t));
 	return 0;
 }
 

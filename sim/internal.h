@@ -77,6 +77,7 @@ enum event_type {
 	EV_ST_WRITEBACK,	/* host-lost-flush: the late steal-time write */
 	EV_NOISE,		/* host work takes a pCPU from its vCPU */
 	EV_NOISE_END,
+	EV_TIMER,		/* a CPU's local APIC timer deadline */
 };
 
 struct event {
@@ -102,6 +103,17 @@ enum cpu_state {
 struct cpu_hooks {
 	void (*irq[NR_VECTORS])(enum irq_vector);
 	int (*fault)(u64 va, bool write);
+	void (*user_return)(void);	/* exit_to_user_mode after an irq */
+};
+
+#define SIM_CTX_STACK_SIZE	(64 << 10)	/* virtual; touched pages only */
+
+/* A context made by ctx_create: a task's stack.  Recycled on exit. */
+struct sim_ctx {
+	struct coro co;		/* first: the handle protocol code holds */
+	struct sim_ctx *next_all, *next_free;
+	void (*fn)(void *);
+	void *arg;
 };
 
 struct sim_cpu {
@@ -116,8 +128,15 @@ struct sim_cpu {
 	ps_t next_spec;
 	ps_t next_nmi;		/* perf's next sampling NMI */
 	bool in_nmi;
+	bool user_irq;		/* took an interrupt in user mode */
+	bool pv_unhalted;	/* kicked (KVM_HC_KICK_CPU) since its pv_halt */
+	u64 irqs_taken;
+	struct event *timer;	/* its armed APIC timer, or NULL */
 	struct sim *sim;
-	struct coro co;
+	struct coro co;		/* the context it boots on */
+	struct coro *ctx;	/* the context it runs now (sim_set_ctx) */
+	uintptr_t stack_lo;	/* and its stack, for on_stack_of */
+	size_t stack_size;
 	void *kernel;
 	struct cpu_hooks hooks;
 	u64 rng;
@@ -229,6 +248,7 @@ struct sim {
 	struct sim_cpu *cpus;
 	struct sim_cpu *cur;
 	struct coro caller;	/* the thread that called sim_run */
+	struct sim_ctx *ctxs, *free_ctxs;	/* every ctx_create'd one */
 	struct heap heap;
 	struct event *free_events;
 	struct linetab lines;
@@ -257,6 +277,7 @@ void sim_wake(struct sim_cpu *c, ps_t when);
 void sim_send_ipi(struct sim_cpu *c, int dst, enum irq_vector v);
 void sim_take_irqs(struct sim_cpu *c);
 void sim_take_nmi(struct sim_cpu *c);
+void sim_timer_arm(struct sim_cpu *c, ps_t when);
 u64 sim_random(struct sim_cpu *c);
 void sim_spec_walk(struct sim_cpu *c);
 
@@ -297,13 +318,26 @@ void linetab_free(struct linetab *t);
 struct line *line_get(struct sim *s, u64 tag, u64 **sharers);
 ps_t coh_load(struct sim_cpu *c, uintptr_t addr);
 ps_t coh_store(struct sim_cpu *c, uintptr_t addr, bool rmw);
+/* White-box, for tests: accesses that moved the line holding
+ * coh_watch_addr into a cache (every access but an L1 hit), counted while
+ * it is non-zero. */
+extern uintptr_t coh_watch_addr;
+extern u64 coh_watch_transfers;
 void coh_wait_add(struct sim_cpu *c, uintptr_t addr);
 void coh_wait_del(struct sim_cpu *c);
 bool coh_wait_listed(struct sim_cpu *c);
-/* Is a within the host stack of CPU c's coroutine? */
+/* Is a within the host stack of the context CPU c runs? */
 static inline bool on_stack_of(const struct sim_cpu *c, uintptr_t a)
 {
-	return a - (uintptr_t)c->co.stack < c->co.stack_size;
+	return a - c->stack_lo < c->stack_size;
+}
+
+/* CPU c runs context x from now on. */
+static inline void sim_set_ctx(struct sim_cpu *c, struct coro *x)
+{
+	c->ctx = x;
+	c->stack_lo = (uintptr_t)x->stack;
+	c->stack_size = x->stack_size;
 }
 
 /* hv.c: the host under virtual machines */

@@ -104,6 +104,16 @@ static inline ps_t queued(struct line *l, ps_t now, ps_t lat, bool exclusive,
 	return *done - now;
 }
 
+uintptr_t coh_watch_addr;
+u64 coh_watch_transfers;
+
+static inline void watch_count(uintptr_t addr)
+{
+	if (unlikely(coh_watch_addr) &&
+	    addr >> LINE_SHIFT == coh_watch_addr >> LINE_SHIFT)
+		coh_watch_transfers++;
+}
+
 ps_t coh_load(struct sim_cpu *c, uintptr_t addr)
 {
 	struct sim *s = c->sim;
@@ -113,6 +123,7 @@ ps_t coh_load(struct sim_cpu *c, uintptr_t addr)
 
 	if (l->owner == c->id || (l->owner < 0 && bit_test(sh, c->id)))
 		return s->cost.l1;
+	watch_count(addr);
 	if (l->owner >= 0) {
 		/* modified elsewhere: the owner supplies it and keeps a copy */
 		struct sim_cpu *o = &s->cpus[l->owner];
@@ -148,6 +159,7 @@ ps_t coh_store(struct sim_cpu *c, uintptr_t addr, bool rmw)
 	}
 	if (l->owner == c->id)
 		return s->cost.l1 + extra;
+	watch_count(addr);
 	if (l->owner >= 0) {
 		lat = transfer_cost(s, &s->cpus[l->owner], c);
 	} else {

@@ -86,6 +86,11 @@ struct sim *sim_create(const struct sim_config *cfg, char *err, size_t errlen);
  * ends when every counted CPU's fn has returned. */
 void sim_cpu_start(struct sim *s, int cpu, void (*fn)(void *), void *arg,
 		   void *kernel, bool counted);
+/* Work the run also waits for that is not a CPU's fn (tasks of a
+ * scheduler, which CPUs run in turn): n more pieces before sim_run; each
+ * calls sim_live_done from inside the machine when it ends. */
+void sim_live_add(struct sim *s, int n);
+void sim_live_done(struct sim *s);
 enum sim_end sim_run(struct sim *s);
 /* After sim_run: fill r, finish the trace, free the machine. */
 void sim_finish(struct sim *s, struct sim_result *r);

@@ -126,8 +126,9 @@ static void access_word(struct sim_cpu *c, u64 va, u64 *val, bool write, u32 pfn
 
 /* A translation failed: the guest's (or the machine's) fault handler runs,
  * after the SDM's invalidation for the faulting address.  0: retry. */
-static int user_fault(struct sim_cpu *c, u64 va, bool write, int tries)
+static int user_fault(struct sim_cpu **cp, u64 va, bool write, int tries)
 {
+	struct sim_cpu *c = *cp;
 	struct sim *s = c->sim;
 
 	if (tries > HW_FAULT_RETRIES || !c->hooks.fault) {
@@ -139,6 +140,9 @@ static int user_fault(struct sim_cpu *c, u64 va, bool write, int tries)
 	c->hw.in_user = false;
 	if (c->hooks.fault(va, write))
 		return UA_SEGV;
+	/* the handler may have slept (mmap_lock) and the task come back on
+	 * another CPU: the instruction restarts there */
+	c = *cp = s->cur;
 	c->hw.in_user = true;
 	return 0;
 }
@@ -167,7 +171,7 @@ static int emulated_access(struct sim_cpu *c, u64 va, u64 *val, bool write)
 		pte = hw_walk_tables(&s->hw, c->hw.id, c->hw.cr3, va, &pt, true);
 		if (pte_present(pte) && (pte & _PAGE_USER) && (!write || pte_write(pte)))
 			break;
-		if (user_fault(c, va, write, tries))
+		if (user_fault(&c, va, write, tries))
 			return UA_SEGV;
 	}
 	if (!hw_leaf_in_ram(&s->hw, &c->hw, va, pte))
@@ -228,7 +232,7 @@ int tlb_user_access(struct sim_cpu *c, u64 va, u64 *val, bool write, bool emulat
 			break;
 		if (x == HW_XLATE_BAD)
 			return UA_SEGV;
-		if (user_fault(c, va, write, tries))
+		if (user_fault(&c, va, write, tries))
 			return UA_SEGV;
 	}
 	access_word(c, va, val, write, pfn);

@@ -37,7 +37,7 @@ awk -v b="$b" -v c="$c" 'BEGIN { d = (c - b) / b; exit !(b > 0 && d < 0.02 && d 
 ok $? "concurrent is within 2% of baseline at 1 cpu ($c vs $b ns)"
 
 keys=$(head -n 1 "$tmp/acc.json" | grep -o '"[a-z_]*":' | tr -d '":' | tr '\n' ' ')
-want="protocol workload cpus threads lazy profile seed repeat mutate params iters ns_per_iter ops_per_sec shootdowns ipis ipis_per_shootdown full_flushes partial_flushes lazy_skipped vms vcpus pcpus table_free host_mutate per_vm pv_skipped hypercalls steal_ns walks violations sim_ops sim_ns wall_s exit failure "
+want="protocol workload cpus threads lazy profile seed repeat mutate params iters ns_per_iter ops_per_sec shootdowns ipis ipis_per_shootdown full_flushes partial_flushes lazy_skipped vms vcpus pcpus table_free host_mutate per_vm pv_skipped hypercalls pv_kicks steal_ns walks context_switches wakeup_ipis idle_ns lazy_entries spin_wait_ns ptl_wait_ns mmap_lock_wait_ns violations sim_ops sim_ns wall_s exit failure "
 [ "$keys" = "$want" ]
 ok $? "JSON keys in the documented order"
 

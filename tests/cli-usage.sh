@@ -72,6 +72,8 @@ usage_error "'99999999999999999999999'" run --cpus 99999999999999999999999
 usage_error "--cpus"		run --cpus=
 usage_error "'0'"		run --threads 0
 usage_error "'5'"		run --cpus 4 --threads 5
+usage_error "lazy threads need a CPU each" run -w ebizzy --cpus 2 --threads 3 --lazy 1
+usage_error "'5000'"		run -w ebizzy --cpus 2 --threads 5000
 usage_error "'4'"		run --cpus 4 --lazy 4
 usage_error "'2'"		run --cpus 4 --threads 2 --lazy 2
 usage_error "'-1'"		run --lazy -1

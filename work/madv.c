@@ -47,6 +47,7 @@ const struct workload wl_madv_touch = {
 	.setup = anon_setup,
 	.thread = madv_touch_thread,
 	.only_thread0_counted = true,
+	.pinned = true,
 };
 
 static const u64 range_pages[] = { 1, 2, 4, 8, 16, 32, 33, 34, 64, 128, 256,
@@ -89,4 +90,5 @@ const struct workload wl_munmap_range = {
 	.setup = anon_setup,
 	.thread = munmap_range_thread,
 	.only_thread0_counted = true,
+	.pinned = true,
 };

@@ -6,7 +6,7 @@
 
 extern const struct workload wl_madv_touch, wl_munmap_range, wl_mmap_rndwr,
 	wl_tlb_flush1, wl_tlb_flush2, wl_tlb_flush3, wl_ebizzy, wl_kernbench,
-	wl_gup_fast, wl_dropped_page, wl_emulated_reader;
+	wl_gup_fast, wl_dropped_page, wl_emulated_reader, wl_zap_race;
 
 const struct workload *const workloads[] = {
 	&wl_madv_touch,
@@ -20,6 +20,7 @@ const struct workload *const workloads[] = {
 	&wl_gup_fast,
 	&wl_dropped_page,
 	&wl_emulated_reader,
+	&wl_zap_race,
 	NULL,
 };
 

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * run.c - one run: build the machine from the profile, boot the kernel on
- * every CPU, run the workload's threads (thread i on CPU i), collect.
+ * every CPU, run the workload's threads as tasks of its scheduler, collect.
  *
  * Init order, as it happens:
  *   1. sim_create: CPUs, physical memory, the event heap (plain C)
  *   2. kernel_create: per-CPU kernel state (plain C, before the machine runs)
  *   3. every CPU boots: kernel_cpu_boot installs its handlers, loads init_mm
- *   4. thread 0's CPU runs the workload's setup (address space, mappings)
- *   5. the other threads switch to the workload's mm and start
+ *   4. CPU 0 starts the process's first task, then every CPU idles
+ *   5. that task runs the workload's setup (address space, mappings),
+ *      takes the mm and creates the other threads, placed by the scheduler
+ *      (each on its own CPU if the workload pins them)
  *   6. the run ends when the counted threads return
  */
 #include <stdio.h>
@@ -24,9 +26,16 @@
 #define CSD_LOCK_TIMEOUT_NS	(5000ULL * 1000 * 1000)
 #define TIME_LIMIT_PS	(120ULL * 1000 * 1000 * 1000 * 1000) /* 120 s */
 
+/* What a CPU does after boot: CPU 0 of each VM starts the process. */
 struct cpu_arg {
 	struct wl_ctx *c;
-	int thread;		/* -1: no thread on this CPU */
+	bool starts_process;
+};
+
+/* One thread of the workload's process: a task of the simulated kernel. */
+struct thread_arg {
+	struct wl_ctx *c;
+	int thread;
 	bool counted;
 };
 
@@ -35,27 +44,70 @@ u64 wl_region(int idx)
 	return (u64)(idx + 1) << 30;
 }
 
+/* Thread t may run on: CPU t if the workload pins its threads (or t is a
+ * mostly-sleeping lazy thread, whose CPU must be its own), else anywhere. */
+static const struct cpumask *thread_affinity(struct wl_ctx *c, int t,
+					     struct cpumask *m)
+{
+	bool lazy = t > 0 && t >= c->threads - c->rc->lazy;
+
+	if (!c->rc->wl->pinned && !lazy)
+		return NULL;
+	cpumask_clear(m);
+	__cpumask_set_cpu(t, m);
+	return m;
+}
+
+static void thread_run(struct thread_arg *a)
+{
+	struct wl_ctx *c = a->c;
+
+	if (a->thread >= c->threads - c->rc->lazy && a->thread > 0)
+		wl_lazy_forever(c);
+	c->rc->wl->thread(c, a->thread);
+	if (a->counted) {
+		if (local_clock() > c->t_done)
+			c->t_done = local_clock();
+		sim_live_done(c->sim);
+	}
+}
+
+static void thread_main(void *arg)
+{
+	thread_run(arg);
+}
+
+/* The process's first thread: build the address space, become a task of
+ * it, start the other threads (pthread_create), then be thread 0. */
+static void process_main(void *arg)
+{
+	struct thread_arg *a = arg;
+	struct wl_ctx *c = a->c;
+	struct cpumask m;
+	int t;
+
+	c->rc->wl->setup(c);
+	task_switch_mm(c->mm);
+	for (t = 1; t < c->threads; t++)
+		task_create(c->k, c->mm, thread_main, &a[t], "thread",
+			    thread_affinity(c, t, &m));
+	thread_run(a);
+}
+
 static void cpu_main(void *arg)
 {
 	struct cpu_arg *a = arg;
 	struct wl_ctx *c = a->c;
-	const struct workload *wl = c->rc->wl;
+	struct cpumask m;
 
 	kernel_cpu_boot(c->k);
-	if (a->thread < 0)
-		return;			/* an idle CPU on init_mm */
-	if (a->thread == 0) {
-		wl->setup(c);
-		smp_store_release(&c->ready, 1u);
-	} else {
-		smp_cond_load_acquire(&c->ready, VAL);
+	sched_cpu_online(c->k);
+	if (a->starts_process) {
+		sched_wait_all_online(c->k);
+		kthread_create(c->k, process_main, c->targs, "main",
+			       thread_affinity(c, 0, &m));
 	}
-	switch_mm(c->k, c->mm);
-	if (a->thread >= c->threads - c->rc->lazy && a->thread > 0)
-		wl_lazy_forever(c);
-	wl->thread(c, a->thread);
-	if (a->counted && local_clock() > c->t_done)
-		c->t_done = local_clock();
+	sched_cpu_idle(c->k);
 }
 
 bool wl_running(struct wl_ctx *c, u64 i)
@@ -81,11 +133,9 @@ void wl_spin_forever(struct wl_ctx *c)
 void wl_lazy_forever(struct wl_ctx *c)
 {
 	for (;;) {
-		switch_mm(c->k, c->mm);
 		(void)user_read(c->probe_va);
-		syscall_boundary();			/* blocks: into the kernel */
-		enter_lazy_tlb(c->k);
-		halt_for(20000);
+		syscall_boundary();			/* nanosleep */
+		schedule_hrtimeout(20000);
 	}
 }
 
@@ -232,16 +282,27 @@ int run_once(const struct run_config *rc, struct run_result *res)
 	for (v = 0; v < nr_vms; v++)
 		ctx[v] = ctx_create(rc, v, per_vm, &ko);
 	args = xcalloc(nr_vms * per_vm, sizeof(*args));
+	for (v = 0; v < nr_vms; v++) {
+		struct wl_ctx *c = ctx[v];
+
+		c->sim = s;
+		c->targs = xcalloc(c->threads, sizeof(*c->targs));
+		for (i = 0; i < c->threads; i++) {
+			c->targs[i].c = c;
+			c->targs[i].thread = i;
+			c->targs[i].counted = i == 0 ||
+				(!rc->wl->only_thread0_counted &&
+				 i < c->threads - rc->lazy);
+			if (c->targs[i].counted)
+				sim_live_add(s, 1);
+		}
+	}
 	for (i = 0; i < nr_vms * per_vm; i++) {
 		struct wl_ctx *c = ctx[i / per_vm];
-		int local = i % per_vm;
 
 		args[i].c = c;
-		args[i].thread = local < c->threads ? local : -1;
-		args[i].counted = local == 0 ||
-			(local < c->threads && !rc->wl->only_thread0_counted &&
-			 local < c->threads - rc->lazy);
-		sim_cpu_start(s, i, cpu_main, &args[i], c->k, args[i].counted);
+		args[i].starts_process = i % per_vm == 0;
+		sim_cpu_start(s, i, cpu_main, &args[i], c->k, false);
 	}
 
 	sim_run(s);
@@ -279,8 +340,10 @@ int run_once(const struct run_config *rc, struct run_result *res)
 	else
 		res->trace_complete = rc->trace && !res->interrupted;
 	sim_result_free(&sr);
-	for (v = 0; v < nr_vms; v++)
+	for (v = 0; v < nr_vms; v++) {
+		free(ctx[v]->targs);
 		kernel_destroy(ctx[v]->k);	/* the context goes with it */
+	}
 	free(args);
 out_report:
 	if (rc->quiet && sc.report)

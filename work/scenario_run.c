@@ -102,6 +102,9 @@ static void name_kernel(struct kernel *k, struct mm *mm)
 	check_name(&k->init_mm.tlb_gen, 8, "init_mm.tlb_gen");
 	check_name(&k->init_mm.pgd, 8, "init_mm.pgd");
 	check_name(&k->booted, 4, "kernel.booted");
+	/* anything unnamed in the kernel's memory (a page-table lock's
+	 * descriptor, say) by its offset there, never its host address */
+	check_name(k->kmem, (size_t)1 << 32, "kmem");
 	/* functions that travel in call descriptors and handler tables */
 	check_name((void *)flush_tlb_func, 1, "flush_tlb_func");
 	check_name((void *)smp_call_interrupt, 1, "smp_call_interrupt");
@@ -198,6 +201,13 @@ static void scn_init(void *data)
 	int i;
 
 	kernel_opts_defaults(&o);
+	/* faults, madvise and munmap without mmap_lock or VMA locks: an
+	 * over-approximation that keeps the searches finite (kernel.h);
+	 * guests on the native qspinlock (docs/checker.md, "The kernel it
+	 * runs") */
+	o.kp[KP_VMA_LOCK] = VMA_LOCK_OFF;
+	o.elide_mm_locks = true;
+	o.kp[KP_PVSPIN] = PVSPIN_OFF;
 	X.k = kernel_create(s->nr_cpus, &o);
 	for (i = 0; i < s->nr_cpus; i++)
 		check_set_kernel(i, X.k);

@@ -16,6 +16,8 @@
 #include "sim/profile.h"
 
 struct wl_ctx;
+struct sim;
+struct thread_arg;
 
 enum wl_metric {
 	METRIC_NS_PER_ITER,	/* latency of the initiating thread's loop */
@@ -36,6 +38,9 @@ struct workload {
 	void (*thread)(struct wl_ctx *c, int t);
 	/* Threads that the run waits for: all, or just thread 0. */
 	bool only_thread0_counted;
+	/* Thread t runs on CPU t only (sched_setaffinity): the experiment
+	 * needs one thread per CPU where it put it. */
+	bool pinned;
 };
 
 extern const struct workload *const workloads[];
@@ -106,12 +111,13 @@ struct wl_ctx {
 	struct file *file;
 	int threads;
 	u64 iters;
-	u32 ready ____cacheline_aligned;	/* setup done */
 	u64 t_start, t_end;			/* measured window, ns */
 	u64 deadline;				/* duration mode: stop then */
 	u64 probe_va;				/* what lazy threads read */
 	u64 t_done;				/* last counted thread done */
 	int vm;
+	struct sim *sim;			/* the engine, to say a thread ended */
+	struct thread_arg *targs;		/* [threads], set-up, read-only */
 	u64 ops ____cacheline_aligned;		/* throughput counter */
 	void *wl_data;
 };
