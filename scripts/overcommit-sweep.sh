@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # overcommit-sweep.sh [SHOOTDOWN] [SEEDS] - the correct guest protocols under
-# 2x and 3x host overcommit, rcu table freeing, seeds 1..SEEDS: every run
-# must be clean.  The false alarms of the in-flight window and the 50 ms
+# 2x and 3x host overcommit, rcu table freeing, seeds 1..SEEDS, and at 2x
+# with twice as many threads as vCPUs (tasks preempted, sleeping, idle
+# vCPUs halting): every run must be clean.  The false alarms of the in-flight window and the 50 ms
 # watchdog showed up here; `make check-overcommit` runs it (CI does too).
 # Prints one line per configuration and a summary; exit 1 on any violation.
 SD=${1:-build/shootdown}
@@ -16,6 +17,7 @@ for p in pv hyperv xen; do
 		for vms in 2 3; do
 			echo "--protocol $p --workload $w --vms $vms --vcpus 4 --pcpus 4 --table-free rcu"
 		done
+		echo "--protocol $p --workload $w --vms 2 --vcpus 4 --pcpus 4 --threads 8 --table-free rcu"
 	done
 done > "$tmp/configs"
 
