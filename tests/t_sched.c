@@ -201,6 +201,36 @@ static void main_lazy(struct st *t)
 	}
 }
 
+/* A kernel thread shares CPU 1 with the reader: it borrows the mm, so
+ * switching to it leaves CPU 1 lazy too, and switching back catches up. */
+static void busy_kthread(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		kernel_work(5 * US);
+		cond_resched();
+	}
+}
+
+static void main_lazy_kthread(struct st *t)
+{
+	struct cpumask m = one_cpu(1);
+	u64 page = wl_region(0);
+	int i;
+
+	t->mm = mm_create(t->k);
+	mm_add_vma(t->mm, wl_region(0), wl_region(1), VMA_ANON, true, NULL, 0);
+	task_switch_mm(t->mm);
+	user_write(page, 1);
+	task_create(t->k, t->mm, sleepy_reader, NULL, "reader", &m);
+	kthread_create(t->k, busy_kthread, NULL, "kworker", &m);
+	for (i = 0; i < 3000; i++) {
+		sys_madvise_dontneed(t->mm, page, PAGE_SIZE);
+		user_write(page, i);
+		user_compute(2 * US);
+	}
+}
+
 static void test_lazy(void)
 {
 	report_prefix_push("lazy");
@@ -222,6 +252,20 @@ static void test_lazy(void)
 	report(T.s->viol.count > 0,
 	       "mutant lazy-no-catchup: the stale translation is caught (%llu "
 	       "violations: %s)", (unsigned long long)T.s->viol.count, T.s->viol.first);
+	st_done();
+
+	st_run(2, main_lazy_kthread, IDLE_MWAIT, HZ_250, MUT_NONE);
+	/* the reader, woken behind the kernel thread, runs when the tick
+	 * ends the thread's slice and it calls cond_resched() */
+	report(cpu_stat(1, STAT_LAZY_ENTRIES) > 0 &&
+	       cpu_stat(1, STAT_FULL_FLUSHES) > 0 && T.s->viol.count == 0 &&
+	       T.s->end == SIM_END_DONE,
+	       "a kernel thread sharing CPU 1 leaves it lazy too, and the reader "
+	       "catches up after it: %llu entries, %llu catch-up flushes, %llu "
+	       "violations",
+	       (unsigned long long)cpu_stat(1, STAT_LAZY_ENTRIES),
+	       (unsigned long long)cpu_stat(1, STAT_FULL_FLUSHES),
+	       (unsigned long long)T.s->viol.count);
 	st_done();
 	report_prefix_pop();
 }
