@@ -74,6 +74,11 @@ struct check_config {
 	int host_deschedules;
 	u32 host_cpus;		/* vCPUs the host may deschedule; 0: all */
 	u32 nmi_cpus;		/* CPUs that take one perf NMI per run, anywhere */
+	/* CPUs whose local APIC timer may fire once per run: at any
+	 * instruction boundary after it is armed (with IF=1), the clock
+	 * then jumping to its deadline.  Elsewhere an armed timer never
+	 * reaches its deadline. */
+	u32 timer_cpus;
 	enum host_mutant host_mutant;
 	/* Explore every execution instead of stopping at the first violation
 	 * (the witness counts are then exact; an Always needs it). */
@@ -159,6 +164,11 @@ void check_on_cpu(int cpu);
 void check_set_cr3(int cpu, u64 pgd_pfn, u16 pcid);
 /* Setup: what env->kernel() returns on cpu (guests of one host differ). */
 void check_set_kernel(int cpu, void *kernel);
+/* From a CPU's program: its boot context now waits in the idle loop for
+ * tasks to run, for the rest of the run.  A run may then end with it
+ * halted or in a monitored wait, once every task context has exited;
+ * a task that never exits is a deadlock (a lost wake-up). */
+void check_idle_loop(void);
 /* Setup: map va -> pfn with flags in the tables rooted at root, allocating
  * missing tables; returns the PTE slot. */
 u64 *check_map(u64 root, u64 va, u64 pfn, u64 flags);

@@ -42,6 +42,7 @@
 #define CK_MAX_REGIONS	64
 #define CK_ARENA_SIZE	(256 << 10)
 #define CK_STACK_SIZE	(256 << 10)
+#define CK_MAX_CTX	8		/* task contexts besides the boot ones */
 
 enum ck_actor_kind { ACT_STEP, ACT_IRQ, ACT_DRAIN, ACT_SPEC, ACT_HOST, ACT_NMI };
 
@@ -138,12 +139,30 @@ struct ck_arch {
 	u8 tlb_hand;
 	void (*irq[NR_VECTORS])(enum irq_vector);
 	int (*fault)(u64 va, bool write);
+	void (*user_return)(void);	/* exit_to_user_mode's work */
 	void *kernel;
 	u64 rng;
 };
 
-struct ck_cpu {
+/*
+ * A task's kernel context (env.h ctx_*): a stack of its own.  Contexts
+ * that init() created start afresh in every run; those a run creates are
+ * dropped at its end.  on: the CPU running it, -1 while it is switched
+ * out; the scheduler must never switch to a context another CPU still
+ * runs on (its stack would be live twice).
+ */
+struct ck_ctx {
 	struct coro co;
+	void (*fn)(void *);
+	void *arg;
+	int id;
+	int on;
+	bool exited;
+};
+
+struct ck_cpu {
+	struct coro co;		/* its boot context: the idle task's stack */
+	struct coro *run;	/* the context it runs: co or a task's */
 	void *restart[5];	/* __builtin_setjmp: back to a fresh start */
 	u32 run_id;
 	int id;
@@ -158,6 +177,16 @@ struct ck_cpu {
 	bool off, writeback;
 	u8 deschedules;
 	bool latched_hit;	/* the last translation was a TLB hit */
+	/* its boot context waits in the idle loop (check_idle_loop): a run
+	 * may end with it halted or in a monitored wait */
+	bool idle_loop;
+	/* its own clock (sched_clock): its own events, plus the time its
+	 * timer interrupts skipped to reach their deadlines */
+	u64 own_clock;
+	/* the local APIC timer: deadline on own_clock (0: disarmed),
+	 * interrupts it may still deliver in this run (timer_cpus) */
+	u64 timer_at;
+	u8 timer_fires;
 	struct ck_sb sb;
 	/* spin detection: what it loaded since its last cpu_relax() */
 	struct { uintptr_t addr; u64 val; u8 size; } watch[CK_WATCH];
@@ -227,6 +256,10 @@ struct ck_machine {
 	u8 *ram;
 	u8 dirty[CK_NR_FRAMES];	/* written since the last restore */
 
+	/* task contexts: [0, snap_ctx) made by init(), then this run's */
+	struct ck_ctx ctx[CK_MAX_CTX];
+	int nr_ctx, snap_ctx, live_ctx;
+
 	/* per-run allocations with stable addresses */
 	u8 *arena;
 	size_t arena_used;
@@ -246,6 +279,12 @@ struct ck_machine {
 };
 
 extern struct ck_machine ck;
+
+/* The global clock: one tick per event. */
+static inline u64 ck_clock(void)
+{
+	return ck.now;
+}
 
 static inline bool ck_in_phys(uintptr_t a)
 {
@@ -310,6 +349,7 @@ bool ck_step_enabled(const struct ck_cpu *c);
 
 /* env.c */
 extern const struct env_ops check_env_ops;
+void ck_ctx_thread(void *arg);		/* a task context's first frame */
 bool ck_env_complete(char *err, size_t errlen);
 
 /* cex.c: violations and the counterexample text */

@@ -266,7 +266,7 @@ static bool ckenv_spin_wait(const volatile void *p, u64 old, int size, u64 timeo
 static void irq_set(struct ck_cpu *c, bool on)
 {
 	if (c->arch.irq_on && !on) {
-		c->arch.irq_off_at = ck.now;
+		c->arch.irq_off_at = ck_clock();
 		ck_fp_cur.cls_r |= CL_TIME;
 	}
 	c->arch.irq_on = on;
@@ -332,6 +332,13 @@ static void *ckenv_kernel(void)
 	return (ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu])->arch.kernel;
 }
 
+/* The scheduler's clock: this CPU's own events (and timer skips), so
+ * reading it is no choice point and touches nothing shared. */
+static u64 ckenv_sched_clock_ns(void)
+{
+	return (ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu])->own_clock;
+}
+
 /* The checker's clock counts events; reading it is ordered with TLB fills
  * (both touch CL_TIME), which is all the detector compares it with. */
 static u64 ckenv_clock_ns(void)
@@ -340,8 +347,8 @@ static u64 ckenv_clock_ns(void)
 
 	ck_fp_cur.cls_w |= CL_TIME;
 	if (logging())
-		ck_log(c->id, "reads the clock: %llu", (unsigned long long)ck.now);
-	return ck.now;
+		ck_log(c->id, "reads the clock: %llu", (unsigned long long)ck_clock());
+	return ck_clock();
 }
 
 static u64 ckenv_random(void)
@@ -587,43 +594,182 @@ static void ckenv_wait_for_interrupt(void)
 }
 
 /*
- * The checker has no clock that a timer could fire on, and runs one
- * context per CPU: a scenario's CPUs run their programs directly, and the
- * scheduler (proto/sched.c) is not started under it.  Reaching one of
- * these is a scenario the checker cannot explore; it says so rather than
- * pretending.
+ * The local APIC timer.  The checker's clock counts events, so a deadline
+ * is never reached by waiting; instead, on a CPU of
+ * check_config.timer_cpus, an armed timer's interrupt may come at any
+ * instruction boundary with IF=1, once per run, and the clock then jumps
+ * to the deadline (take_irq).  Elsewhere the timer stays armed and never
+ * fires: those runs are the ones in which the deadline is not reached.
  */
 static void ckenv_timer_arm(u64 ns)
 {
-	ck_violation("the checker does not model the local APIC timer "
-		     "(lapic_timer_arm of %llu ns)", (unsigned long long)ns);
+	struct ck_cpu *c = ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu];
+
+	c->timer_at = ns ? c->own_clock + ns : 0;
+	if (c->timer_at && c->timer_fires)
+		c->arch.pending |= 1u << VEC_TIMER;
+	else
+		c->arch.pending &= ~(1u << VEC_TIMER);
+	ck_fp_cur.irq |= 1u << c->id;
+	if (logging())
+		ck_log(c->id, ns ? "arms its timer (%llu ns)" : "disarms its timer",
+		       (unsigned long long)ns);
+}
+
+/* ---- contexts ------------------------------------------------------------------- */
+
+static struct ck_ctx *task_ctx(void *co)
+{
+	uintptr_t a = (uintptr_t)co, base = (uintptr_t)ck.ctx;
+
+	if (a - base >= sizeof(ck.ctx))
+		return NULL;
+	return &ck.ctx[(a - base) / sizeof(ck.ctx[0])];
+}
+
+void ck_ctx_thread(void *arg)
+{
+	struct ck_ctx *x = arg;
+
+	x->fn(x->arg);
+	ck_violation("a task context returned (contexts end with ctx_exit)");
+}
+
+static const char *ctx_name(void *co, char *buf, size_t n)
+{
+	struct ck_ctx *x = task_ctx(co);
+	int i;
+
+	for (i = 0; i < ck.nr_cpus; i++)
+		if (co == &ck.cpu[i].co) {
+			snprintf(buf, n, "cpu%d's idle task", i);
+			return buf;
+		}
+	for (i = 0; i < ck.nr_names; i++)
+		if (ck.names[i].addr == (uintptr_t)co) {
+			snprintf(buf, n, "%s", ck.names[i].name);
+			return buf;
+		}
+	snprintf(buf, n, "task context %d", x ? x->id : -1);
+	return buf;
 }
 
 static void *ckenv_ctx_current(void)
 {
-	return ck.cur ? &ck.cur->co : &ck.cpu[ck.setup_cpu].co;
+	return ck.cur ? ck.cur->run : &ck.cpu[ck.setup_cpu].co;
 }
 
 static void *ckenv_ctx_create(void (*fn)(void *), void *arg)
 {
-	ck_violation("the checker runs one context per CPU (ctx_create)");
-	return NULL;
+	struct ck_ctx *x;
+
+	if (ck.nr_ctx == CK_MAX_CTX) {
+		ck_violation("more than %d task contexts", CK_MAX_CTX);
+		return NULL;
+	}
+	x = &ck.ctx[ck.nr_ctx];
+	if (!x->co.stack && coro_init(&x->co, CK_STACK_SIZE, ck_ctx_thread, x)) {
+		ck_violation("cannot map a task context's stack");
+		return NULL;
+	}
+	coro_reset(&x->co, ck_ctx_thread, x);
+	x->fn = fn;
+	x->arg = arg;
+	x->id = ck.nr_ctx++;
+	x->on = -1;
+	x->exited = false;
+	ck.live_ctx++;
+	return &x->co;
+}
+
+/*
+ * The running context of this CPU becomes `to`.  Which context a CPU runs
+ * is its private state, so this is no choice point: the CPU runs on, in
+ * the new context, to its next primitive.  A context may be switched to
+ * only once the CPU that ran it has switched away from it.
+ */
+static void ctx_enter(struct ck_cpu *c, void *to)
+{
+	struct ck_ctx *x = task_ctx(to);
+	char n[48];
+
+	if (x && (x->on >= 0 || x->exited)) {
+		ck_violation(x->exited ? "cpu %d switches to %s, which has exited" :
+			     "cpu %d switches to %s while it still runs on cpu %d: "
+			     "its stack would be live on two CPUs", c->id,
+			     ctx_name(to, n, sizeof(n)), x->on);
+		return;
+	}
+	if (!x && to != &c->co) {
+		ck_violation("cpu %d switches to %s", c->id, ctx_name(to, n, sizeof(n)));
+		return;
+	}
+	if (x)
+		x->on = c->id;
+	c->run = to;
+	c->watch_dirty = true;
+	if (logging())
+		ck_log(c->id, "switches to %s", ctx_name(to, n, sizeof(n)));
 }
 
 static void ckenv_ctx_switch(void *to)
 {
-	ck_violation("the checker runs one context per CPU (ctx_switch)");
+	struct ck_cpu *c = ck.cur, *b;
+	struct coro *from;
+	struct ck_ctx *fx;
+
+	if (!c) {
+		ck_violation("a context switch in set-up");
+		return;
+	}
+	from = c->run;
+	if (to == from)
+		return;
+	fx = task_ctx(from);
+	ctx_enter(c, to);
+	if (fx)
+		fx->on = -1;
+	coro_transfer(from, to);
+	/* resumed: a CPU switched back to us, or (a boot context) the next
+	 * run started; that one begins at its CPU's entry again */
+	if (!fx) {
+		b = container_of(from, struct ck_cpu, co);
+		if (b->run_id != ck.run_id)
+			__builtin_longjmp(b->restart, 1);
+	}
 }
 
 static void ckenv_ctx_exit(void *to)
 {
-	ck_violation("the checker runs one context per CPU (ctx_exit)");
-	ck_park_dead(ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu]);
+	struct ck_cpu *c = ck.cur;
+	struct coro *from;
+	struct ck_ctx *fx;
+
+	if (!c) {
+		ck_violation("a context exit in set-up");
+		return;
+	}
+	from = c->run;
+	fx = task_ctx(from);
+	if (!fx) {
+		ck_violation("cpu %d's boot context exits", c->id);
+		return;
+	}
+	fx->exited = true;
+	fx->on = -1;
+	ck.live_ctx--;
+	ctx_enter(c, to);
+	coro_transfer(from, to);
+	ck_violation("an exited context was resumed");
 }
 
-/* No preemption of user code in the checker: user code is a single step. */
+/* exit_to_user_mode's hook: run after an interrupt that came in user mode
+ * (take_irq). */
 static void ckenv_user_return_register(void (*fn)(void))
 {
+	struct ck_cpu *c = ck.cur ? ck.cur : &ck.cpu[ck.setup_cpu];
+
+	c->arch.user_return = fn;
 }
 
 /* Scenario machines are one socket. */

@@ -36,10 +36,11 @@ void ck_park(struct ck_cpu *c)
 			 * only send it straight back (see fast_replay) */
 			c->fast--;
 			ck.now++;
+			c->own_clock++;
 			ck_fp_reset(ck_actor(c->id, ACT_STEP));
 			return;
 		}
-		coro_transfer(&c->co, &ck.host);
+		coro_transfer(c->run, &ck.host);
 		if (unlikely(c->run_id != ck.run_id))
 			__builtin_longjmp(c->restart, 1);
 		if (c->resume == RESUME_OP)
@@ -85,6 +86,24 @@ static void take_nmi(struct ck_cpu *c)
 	c->watch_dirty = true;
 }
 
+/*
+ * exit_to_user_mode: the interrupt came in user code (a user access or
+ * user computation parked at its instruction boundary), so the kernel's
+ * work on the way back runs before it, and may switch tasks; the task
+ * comes back to the same CPU (only a sleeping task moves, and it sleeps
+ * in the kernel) with its user instruction still to do.
+ */
+static void user_return(struct ck_cpu *c, const struct ck_op *saved)
+{
+	c->arch.user_return();
+	if (ck.cur != c)
+		ck_violation("a task preempted in user mode on cpu %d came back on "
+			     "cpu %d", c->id, ck.cur ? ck.cur->id : -1);
+	c->op = *saved;
+	c->interrupted = true;
+	c->watch_dirty = true;
+}
+
 /* An interrupt is delivered: entry and IRET are serializing (docs/checker.md). */
 static void take_irq(struct ck_cpu *c)
 {
@@ -95,7 +114,14 @@ static void take_irq(struct ck_cpu *c)
 
 	c->arch.pending &= ~(1u << v);
 	c->arch.irq_on = false;
-	c->arch.irq_off_at = ck.now;
+	if (v == VEC_TIMER) {
+		/* the timer fires at its deadline: the CPU's clock gets there */
+		c->timer_fires--;
+		if (c->timer_at > c->own_clock)
+			c->own_clock = c->timer_at;
+		c->timer_at = 0;
+	}
+	c->arch.irq_off_at = ck_clock();
 	ck_fp_cur.cls_r |= CL_TIME;
 	c->halted = false;
 	drained = ck_drain_all(c);
@@ -115,6 +141,9 @@ static void take_irq(struct ck_cpu *c)
 	c->op = saved;
 	c->interrupted = true;
 	c->watch_dirty = true;
+	if ((saved.kind == OP_USER || saved.kind == OP_COMPUTE) && !c->in_nmi &&
+	    c->arch.user_return)
+		user_return(c, &saved);
 }
 
 static void cpu_body(struct ck_cpu *c)
@@ -200,6 +229,7 @@ static void snapshot_take(void)
 		memcpy(s->regions[i].copy, s->regions[i].p, s->regions[i].size);
 	s->nr_names = ck.nr_names;
 	s->arena_used = ck.arena_used;
+	ck.snap_ctx = ck.nr_ctx;
 }
 
 /* Back to the state init() left.  Only frames written since are copied. */
@@ -306,6 +336,8 @@ void ck_machine_fini(void)
 
 	for (i = 0; i < ck.nr_cpus; i++)
 		coro_destroy(&ck.cpu[i].co);
+	for (i = 0; i < CK_MAX_CTX; i++)
+		coro_destroy(&ck.ctx[i].co);
 	for (i = 0; i < ck.snap.nr_regions; i++)
 		free(ck.snap.regions[i].copy);
 	ck.snap.nr_regions = 0;
@@ -334,6 +366,26 @@ static void cpu_reset(struct ck_cpu *c)
 	c->relax_site = 0;
 	c->fast = 0;
 	c->main = ck.prog->cpu_main[c->id];
+	c->run = &c->co;
+	c->idle_loop = false;
+	c->timer_at = 0;
+	c->own_clock = 0;
+	c->timer_fires = ck.cfg->timer_cpus >> c->id & 1;
+}
+
+/* The task contexts init() made start afresh; this run's are dropped. */
+static void contexts_reset(void)
+{
+	int i;
+
+	ck.nr_ctx = ck.live_ctx = ck.snap_ctx;
+	for (i = 0; i < ck.snap_ctx; i++) {
+		struct ck_ctx *x = &ck.ctx[i];
+
+		x->on = -1;
+		x->exited = false;
+		coro_reset(&x->co, ck_ctx_thread, x);
+	}
 }
 
 /*
@@ -354,6 +406,7 @@ int ck_run_begin(void)
 	snapshot_restore();
 	for (i = 0; i < ck.nr_cpus; i++)
 		cpu_reset(&ck.cpu[i]);
+	contexts_reset();
 	setup_call(ck.prog->setup);
 	for (i = 0; i < ck.nr_cpus && !ck.violated; i++) {
 		struct ck_cpu *c = &ck.cpu[i];
@@ -361,7 +414,7 @@ int ck_run_begin(void)
 		c->resume = RESUME_OP;
 		ck.cur = c;
 		ck.hw.running = i;
-		coro_transfer(&ck.host, &c->co);
+		coro_transfer(&ck.host, c->run);
 		ck.cur = NULL;
 		ck.hw.running = -1;
 	}
@@ -404,17 +457,29 @@ bool ck_step_enabled(const struct ck_cpu *c)
 	}
 }
 
-/* The run is over when every CPU has returned, no interrupt it could still
- * take is pending (a handler may have work left to check) and no cached
- * page-table page it could still walk has been freed. */
+/* Waiting in the idle loop for a task, with nothing to do (a halt, or a
+ * monitored wait on a line nothing will write). */
+static bool idles(const struct ck_cpu *c)
+{
+	return c->idle_loop && c->run == &c->co &&
+	       (c->op.kind == OP_HLT || c->op.kind == OP_SPIN) &&
+	       !ck_step_enabled(c);
+}
+
+/* The run is over when every CPU has returned or idles, every task has
+ * exited, no interrupt a CPU could still take is pending (a handler may
+ * have work left to check) and no cached page-table page it could still
+ * walk has been freed. */
 static bool all_done(void)
 {
 	int i;
 
+	if (ck.live_ctx)
+		return false;
 	for (i = 0; i < ck.nr_cpus; i++) {
 		const struct ck_cpu *c = &ck.cpu[i];
-		if (c->op.kind != OP_DONE || (c->arch.pending && c->arch.irq_on) ||
-		    ck_spec_enabled(c))
+		if ((c->op.kind != OP_DONE && !idles(c)) ||
+		    (c->arch.pending && c->arch.irq_on) || ck_spec_enabled(c))
 			return false;
 	}
 	return true;
@@ -450,6 +515,11 @@ static void report_deadlock(void)
 
 		switch (c->op.kind) {
 		case OP_SPIN:
+			if (idles(c)) {
+				len += snprintf(msg + len, sizeof(msg) - len,
+						" cpu %d idles;", i);
+				break;
+			}
 			len += snprintf(msg + len, sizeof(msg) - len,
 					" cpu %d waits for %s to change from %s%s;", i,
 					ck_name_of(c->op.addr, n, sizeof(n)),
@@ -461,7 +531,8 @@ static void report_deadlock(void)
 					"values nothing will change%s;", i, irq);
 			break;
 		case OP_HLT:
-			len += snprintf(msg + len, sizeof(msg) - len,
+			len += snprintf(msg + len, sizeof(msg) - len, idles(c) ?
+					" cpu %d idles;" :
 					" cpu %d is halted with no interrupt coming;", i);
 			break;
 		case OP_DONE:
@@ -473,6 +544,10 @@ static void report_deadlock(void)
 			break;
 		}
 	}
+	if (ck.live_ctx && len < sizeof(msg))
+		snprintf(msg + len, sizeof(msg) - len,
+			 " %d task%s never finished (a lost wake-up?);", ck.live_ctx,
+			 ck.live_ctx == 1 ? "" : "s");
 	ck_violation("%s", msg);
 }
 
@@ -538,9 +613,10 @@ void ck_exec(int a)
 		c->resume = RESUME_OP;
 run:
 		ck_fp_cur.cpus |= 1u << c->id;
+		c->own_clock++;
 		ck.cur = c;
 		ck.hw.running = c->id;
-		coro_transfer(&ck.host, &c->co);
+		coro_transfer(&ck.host, c->run);
 		ck.cur = NULL;
 		ck.hw.running = -1;
 		break;
@@ -615,6 +691,12 @@ void check_snapshot(void *p, size_t size)
 	r->p = p;
 	r->size = size;
 	ck.snap.nr_regions++;
+}
+
+void check_idle_loop(void)
+{
+	if (ck.cur)
+		ck.cur->idle_loop = true;
 }
 
 void check_set_kernel(int cpu, void *kernel)

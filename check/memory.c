@@ -59,7 +59,7 @@ void ck_frame_free(u64 pfn)
 /* The checker's clock counts executed events. */
 static hw_time port_now(struct hw_machine *m)
 {
-	return ck.now;
+	return ck_clock();
 }
 
 static void port_violation(struct hw_machine *m, int cpu, const char *msg)

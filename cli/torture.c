@@ -638,9 +638,11 @@ int cmd_torture(int argc, char **argv)
 
 	parse_torture_options(argc, argv, &o);
 	if (!rules_for(&o, &rules))
-		die_usage("--mutate: %s is not visible to the simulator (it needs "
-			  "x86-TSO store buffering): try shootdown check",
-			  mutants[o.mutant].name);
+		die_usage("--mutate: %s is not visible to the simulator (%s): try "
+			  "shootdown check", mutants[o.mutant].name,
+			  o.mutant == MUT_TTWU_NO_ON_CPU_WAIT ?
+			  "its window is shorter than the simulator's wake-up path" :
+			  "it needs x86-TSO store buffering");
 	if (profile_load(&base, TORTURE_PROFILE, err, sizeof(err))) {
 		fprintf(stderr, "shootdown: %s\n", err);
 		return EXIT_INTERNAL;

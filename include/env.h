@@ -114,6 +114,10 @@ struct env_ops {
 	int (*nr_cpus)(void);
 	void *(*kernel)(void);		/* the kernel instance this CPU runs */
 	u64 (*clock_ns)(void);		/* this CPU's clock (like rdtsc) */
+	/* The scheduler's clock (sched_clock): monotonic on this CPU and
+	 * only ever compared with its own earlier readings, so reading it
+	 * is private to the CPU (the checker counts the CPU's own events). */
+	u64 (*sched_clock_ns)(void);
 	u64 (*random)(void);		/* this CPU's deterministic RNG */
 
 	/* Interrupt controller (x2APIC ICR writes). */
@@ -233,6 +237,7 @@ struct env_ops {
 	.nr_cpus = prefix##nr_cpus,\
 	.kernel = prefix##kernel,\
 	.clock_ns = prefix##clock_ns,\
+	.sched_clock_ns = prefix##sched_clock_ns,\
 	.random = prefix##random,\
 	.send_ipi = prefix##send_ipi,\
 	.send_ipi_mask = prefix##send_ipi_mask,\
@@ -408,6 +413,7 @@ static inline void env_stat(enum env_stat s, u64 n) { env->stat(s, n); }
 
 /* ---- time, work, user memory -------------------------------------------- */
 static inline u64 local_clock(void) { return env->clock_ns(); }
+static inline u64 sched_clock(void) { return env->sched_clock_ns(); }
 static inline u64 get_random_u64(void) { return env->random(); }
 static inline bool cpu_spin_wait(const volatile void *p, u64 old, int size,
 				 u64 timeout_ns)

@@ -37,6 +37,11 @@ const struct mutant_desc mutants[NR_MUTANTS] = {
 		"a context switch back to the mm a CPU kept lazily loaded does "
 		"not compare the generations: flushes it skipped while lazy are "
 		"never done" },
+	[MUT_TTWU_NO_ON_CPU_WAIT] = { "ttwu-no-on-cpu-wait",
+		"try_to_wake_up does not wait for the task to be off the CPU it "
+		"slept on (the on_cpu wait): a task dequeued there but not yet "
+		"switched out can be queued and run on another CPU, its stack "
+		"live on two CPUs" },
 	[MUT_ZAP_NO_PTL] = { "zap-no-ptl",
 		"a PTE zap (MADV_DONTNEED, munmap) that does not hold the page-table "
 		"lock: a fault that read the PTE before the zap cleared it writes it "

@@ -76,6 +76,7 @@ enum mutant {
 	MUT_ASYNC_NO_NMI_GUARD,	/* async: NMIs may read user memory before the flush */
 	MUT_ZAP_NO_PTL,		/* a PTE zap that does not hold the page-table lock */
 	MUT_LAZY_NO_CATCHUP,	/* switch back from lazy skips the tlb_gen check */
+	MUT_TTWU_NO_ON_CPU_WAIT, /* a wake-up does not wait for the task to be off its CPU */
 	NR_MUTANTS,
 };
 

@@ -28,6 +28,13 @@ static const char *const hz_values[] = {
 };
 const unsigned int kp_hz_values[] = { 100, 250, 300, 1000 };
 
+static const char *const base_slice_values[] = {
+	[BASE_SLICE_V6_6] = "v6.6", [BASE_SLICE_V6_15] = "v6.15",
+};
+const unsigned long long kp_base_slice_ns[] = {
+	[BASE_SLICE_V6_6] = 750000, [BASE_SLICE_V6_15] = 700000,
+};
+
 static const char *const idle_values[] = {
 	[IDLE_MWAIT] = "mwait",
 	[IDLE_HLT] = "hlt",
@@ -47,6 +54,11 @@ const struct kparam_desc kparams[NR_KPARAMS] = {
 		"CONFIG_HZ: scheduler ticks per second (Debian and RHEL kernels: "
 		"250; Ubuntu since 24.04: 1000)",
 		HZ_250, HZ_100, HZ_1000, hz_values },
+	[KP_BASE_SLICE] = { "base_slice",
+		"EEVDF's base slice, times 1 + ilog2(min(CPUs, 8)): v6.6 (0.75 ms, "
+		"EEVDF as merged) or v6.15 (0.70 ms, commit 2ae891b82695, so that a "
+		"slice ends on a tick; also in the 6.6 stable line from June 2025)",
+		BASE_SLICE_V6_15, BASE_SLICE_V6_6, BASE_SLICE_V6_15, base_slice_values },
 	[KP_IDLE] = { "idle",
 		"how an idle CPU waits: mwait (intel_idle; a wake-up is a store to "
 		"the flags it monitors, no IPI) or hlt (default_idle; wake-ups send "

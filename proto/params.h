@@ -20,6 +20,7 @@ enum kparam {
 	KP_PVSPIN,		/* enum kp_pvspin */
 	KP_PTL,			/* enum kp_ptl */
 	KP_VMA_LOCK,		/* enum kp_vma_lock */
+	KP_BASE_SLICE,		/* enum kp_base_slice */
 	NR_KPARAMS,
 };
 
@@ -44,6 +45,13 @@ enum kp_vma_lock {
 /* hz=: CONFIG_HZ, the scheduler tick's rate */
 enum kp_hz { HZ_100, HZ_250, HZ_300, HZ_1000 };
 extern const unsigned int kp_hz_values[];
+
+/* base_slice=: EEVDF's sysctl_sched_base_slice, by the kernel that set it */
+enum kp_base_slice {
+	BASE_SLICE_V6_6,	/* 0.75 ms: EEVDF as merged in v6.6 */
+	BASE_SLICE_V6_15,	/* 0.70 ms: commit 2ae891b82695 (v6.15) */
+};
+extern const unsigned long long kp_base_slice_ns[];
 
 /* idle=: how an idle CPU waits (cpuidle's choice on x86) */
 enum kp_idle {

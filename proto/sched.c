@@ -26,10 +26,6 @@
 #include "bug.h"
 #include "proto/kernel.h"
 
-/* kernel/sched/fair.c: sysctl_sched_base_slice, 0.70 ms in mainline since
- * 2025 (0.75 ms from EEVDF's arrival in v6.6), scaled by
- * 1 + ilog2(min(nr CPUs, 8)) (SCHED_TUNABLESCALING_LOG) */
-#define BASE_SLICE_NS	700000ULL
 
 struct rq {
 	spinlock_t lock;
@@ -99,7 +95,9 @@ void sched_init(struct kernel *k)
 	for (i = 0; i < k->nr_cpus; i++)
 		spin_lock_init(&s->rq[i].lock, LOCK_CLASS_SPIN);
 	s->tick_ns = 1000000000ULL / kp_hz_values[k->o.kp[KP_HZ]];
-	s->slice_ns = BASE_SLICE_NS * (1 + ilog2_u(n));
+	/* kernel/sched/fair.c: sysctl_sched_base_slice (--param base_slice),
+	 * scaled by 1 + ilog2(min(nr CPUs, 8)) (SCHED_TUNABLESCALING_LOG) */
+	s->slice_ns = kp_base_slice_ns[k->o.kp[KP_BASE_SLICE]] * (1 + ilog2_u(n));
 	s->next_pid = 1;
 	k->sched = s;
 }
@@ -151,7 +149,7 @@ static void resched_curr(struct kernel *k, int cpu)
 
 static void update_curr(struct rq *rq, struct task_struct *curr)
 {
-	u64 now = local_clock(), delta;
+	u64 now = sched_clock(), delta;
 
 	struct task_struct *left;
 	u64 m;
@@ -226,7 +224,7 @@ static void timer_reprogram(struct kernel *k)
 	if (next == pc->armed)
 		return;
 	pc->armed = next;
-	now = local_clock();
+	now = sched_clock();
 	lapic_timer_arm(!next ? 0 : next > now ? next - now : 1);
 }
 
@@ -236,7 +234,7 @@ static void tick_update(struct kernel *k, bool running)
 	struct sched_pcpu *pc = this_pcpu(k);
 
 	if (running && !pc->tick_next)
-		pc->tick_next = local_clock() + S_(k)->tick_ns;
+		pc->tick_next = sched_clock() + S_(k)->tick_ns;
 	else if (!running)
 		pc->tick_next = 0;
 	timer_reprogram(k);
@@ -251,7 +249,7 @@ static void sched_timer_interrupt(enum irq_vector v)
 	struct sched_pcpu *pc = this_pcpu(k);
 	int cpu = smp_processor_id(), i;
 	struct rq *rq = &S_(k)->rq[cpu];
-	u64 now = local_clock();
+	u64 now = sched_clock();
 
 	pc->armed = 0;
 	for (i = 0; i < pc->nr_timers; ) {
@@ -324,7 +322,7 @@ static void context_switch(struct kernel *k, struct task_struct *prev,
 		switch_mm(k, next->mm);
 		next->active_mm = next->mm;
 	}
-	next->exec_start = next->slice_start = local_clock();
+	next->exec_start = next->slice_start = sched_clock();
 	WRITE_ONCE(next->on_cpu, 1);
 	WRITE_ONCE(next->cpu, smp_processor_id());
 	pc->current_task = next;
@@ -393,11 +391,31 @@ void cond_resched(void)
 		__schedule(true, false);
 }
 
-/* exit_to_user_mode: an interrupt in user code left NEED_RESCHED. */
+/* exit_to_user_mode: an interrupt in user code left NEED_RESCHED.  The
+ * idle task never runs user code in Linux; the checker's CPU scripts run
+ * in it (boot code, before the idle loop), and are not preempted. */
 static void sched_user_return(void)
 {
-	if (need_resched())
+	if (need_resched() && current->kind != TASK_IDLE)
 		__schedule(true, false);
+}
+
+/* sched_yield: EEVDF's yield_task_fair moves the task's virtual deadline
+ * on by one slice; with equal weights that is its place in the queue, so
+ * it goes behind the tasks within a slice of it. */
+void sched_yield(void)
+{
+	struct kernel *k = K();
+	struct rq *rq = &S_(k)->rq[smp_processor_id()];
+	unsigned long flags;
+
+	local_irq_save(flags);
+	spin_lock(&rq->lock);
+	update_curr(rq, current);
+	current->vruntime += S_(k)->slice_ns;
+	spin_unlock(&rq->lock);
+	local_irq_restore(flags);
+	__schedule(true, false);
 }
 
 /* ---- wake-up ------------------------------------------------------------------------ */
@@ -502,7 +520,8 @@ static int try_to_wake_up(struct task_struct *p, long state)
 		spin_unlock(&rq->lock);
 	}
 	/* it may still be switching out on its old CPU: wait until it is off */
-	smp_cond_load_acquire(&p->on_cpu, !VAL);
+	if (!mutant(k, MUT_TTWU_NO_ON_CPU_WAIT))
+		smp_cond_load_acquire(&p->on_cpu, !VAL);
 	cpu = select_task_rq(k, p);
 	ttwu_queue(k, p, cpu);
 	ret = 1;
@@ -533,7 +552,7 @@ void schedule_hrtimeout(u64 ns)
 	local_irq_save(flags);
 	BUG_ON(pc->nr_timers == TIMERS_MAX);
 	pc->timers[pc->nr_timers].task = current;
-	pc->timers[pc->nr_timers].expires = local_clock() + ns;
+	pc->timers[pc->nr_timers].expires = sched_clock() + ns;
 	pc->nr_timers++;
 	set_current_state(TASK_INTERRUPTIBLE);
 	timer_reprogram(k);
@@ -581,10 +600,13 @@ static struct task_struct *task_new(struct kernel *k, struct mm *mm,
 	return p;
 }
 
-/* wake_up_new_task */
-static struct task_struct *task_start(struct kernel *k, struct task_struct *p)
+/* wake_up_new_task; cpu < 0: fork placement chooses */
+static struct task_struct *task_start(struct kernel *k, struct task_struct *p,
+				      int cpu)
 {
-	int cpu = select_task_rq_fork(k, p);
+	if (cpu < 0)
+		cpu = select_task_rq_fork(k, p);
+	BUG_ON(!cpu_allowed(p, cpu));
 
 	p->wake_cpu = cpu;
 	WRITE_ONCE(p->__state, TASK_UNINTERRUPTIBLE);
@@ -595,14 +617,21 @@ static struct task_struct *task_start(struct kernel *k, struct task_struct *p)
 struct task_struct *kthread_create(struct kernel *k, void (*fn)(void *), void *arg,
 				   const char *comm, const struct cpumask *affinity)
 {
-	return task_start(k, task_new(k, NULL, fn, arg, comm, affinity));
+	return task_start(k, task_new(k, NULL, fn, arg, comm, affinity), -1);
 }
 
 struct task_struct *task_create(struct kernel *k, struct mm *mm,
 				void (*fn)(void *), void *arg, const char *comm,
 				const struct cpumask *affinity)
 {
-	return task_start(k, task_new(k, mm, fn, arg, comm, affinity));
+	return task_start(k, task_new(k, mm, fn, arg, comm, affinity), -1);
+}
+
+struct task_struct *task_create_on(struct kernel *k, struct mm *mm,
+				   void (*fn)(void *), void *arg, const char *comm,
+				   const struct cpumask *affinity, int cpu)
+{
+	return task_start(k, task_new(k, mm, fn, arg, comm, affinity), cpu);
 }
 
 /* The running task's mm becomes mm, with interrupts off so that no tick
@@ -643,8 +672,14 @@ void do_exit(void)
 	struct task_struct *p = current, *next;
 
 	local_irq_disable();
-	spin_lock(&rq->lock);
+	/* set_special_state (do_task_dead): under pi_lock, so that a waker
+	 * that saw the task asleep before it woke by itself, and holds
+	 * pi_lock, still finds it queued (ttwu_runnable), never dead and
+	 * dequeued.  Found by the checker (scenarios/sched-wake.scn). */
+	spin_lock(&p->pi_lock);
 	WRITE_ONCE(p->__state, TASK_DEAD);
+	spin_unlock(&p->pi_lock);
+	spin_lock(&rq->lock);
 	WRITE_ONCE(p->on_rq, 0);
 	WRITE_ONCE(rq->nr_running, rq->nr_running - 1);
 	next = pick_next_task(rq);
@@ -708,7 +743,7 @@ void sched_cpu_idle(struct kernel *k)
 	atomic_fetch_or(&idle->ti_flags, _TIF_POLLING_NRFLAG);
 	for (;;) {
 		while (!need_resched()) {
-			u64 t0 = local_clock();
+			u64 t0 = sched_clock();
 			unsigned long f;
 
 			local_irq_disable();
@@ -726,9 +761,29 @@ void sched_cpu_idle(struct kernel *k)
 					safe_halt();
 				atomic_fetch_or(&idle->ti_flags, _TIF_POLLING_NRFLAG);
 			}
-			env_stat(STAT_IDLE_NS, local_clock() - t0);
+			env_stat(STAT_IDLE_NS, sched_clock() - t0);
 		}
 		__schedule(false, false);
+	}
+}
+
+void sched_name_objects(struct kernel *k, sched_namer_fn name)
+{
+	int i;
+
+	for (i = 0; i < k->nr_cpus; i++) {
+		struct rq *rq = &S_(k)->rq[i];
+
+		name(&rq->lock, sizeof(rq->lock), "rq%d.lock", i);
+		name(&rq->curr, sizeof(rq->curr), "rq%d.curr", i);
+		name(&rq->queue, sizeof(rq->queue), "rq%d.queue", i);
+		name(&rq->nr_running, sizeof(rq->nr_running), "rq%d.nr_running", i);
+		name(&rq->min_vruntime, sizeof(rq->min_vruntime), "rq%d.min_vruntime", i);
+		if (!rq->idle)
+			continue;
+		name(&rq->idle->__state, sizeof(rq->idle->__state), "swapper%d.state", i);
+		name(&rq->idle->ti_flags, sizeof(rq->idle->ti_flags), "swapper%d.flags", i);
+		name(&rq->idle->on_cpu, sizeof(rq->idle->on_cpu), "swapper%d.on_cpu", i);
 	}
 }
 

@@ -112,6 +112,8 @@ static inline void set_current_state(long state)
 void schedule(void);
 /* Sleep for ns (TASK_INTERRUPTIBLE; an early wake-up ends it early). */
 void schedule_hrtimeout(u64 ns);
+/* Let the other runnable tasks of this CPU go first (sched_yield). */
+void sched_yield(void);
 /* A scheduling point in long kernel code (non-preemptible kernel). */
 void cond_resched(void);
 /* Wake p if it sleeps; 1 if it was woken, 0 if it was already running. */
@@ -132,6 +134,11 @@ struct task_struct *kthread_create(struct kernel *k, void (*fn)(void *), void *a
 struct task_struct *task_create(struct kernel *k, struct mm *mm,
 				void (*fn)(void *), void *arg, const char *comm,
 				const struct cpumask *affinity);
+/* The same, first queued on cpu (one of affinity) rather than where fork
+ * placement would put it (a task forked there, before any balancing). */
+struct task_struct *task_create_on(struct kernel *k, struct mm *mm,
+				   void (*fn)(void *), void *arg, const char *comm,
+				   const struct cpumask *affinity, int cpu);
 /* The running task's address space becomes mm: a kernel thread adopting
  * one (kthread_use_mm), a process image replaced (exec). */
 void task_switch_mm(struct mm *mm);
@@ -152,5 +159,11 @@ void sched_cpu_idle(struct kernel *k) __attribute__((noreturn));
  * CPU is (before the first task is started: smp_init, then init). */
 void sched_cpu_online(struct kernel *k);
 void sched_wait_all_online(struct kernel *k);
+
+/* Name the scheduler's shared objects for a checker's counterexamples
+ * (rq1.lock, swapper1.flags, ...), after every CPU has booted. */
+typedef void (*sched_namer_fn)(const volatile void *p, size_t size,
+			       const char *fmt, ...);
+void sched_name_objects(struct kernel *k, sched_namer_fn name);
 
 #endif

@@ -371,16 +371,16 @@ void spin_lock(spinlock_t *l)
 	if (k->o.kp[KP_SPINLOCK] == SPINLOCK_TTAS) {
 		if (likely(!READ_ONCE(l->val) && !cmpxchg(&l->val, 0u, 1u)))
 			return;
-		t0 = local_clock();
+		t0 = sched_clock();	/* lockstat's clock: this CPU's */
 		ttas_lock(l);
 	} else {
 		v = cmpxchg(&l->val, 0u, Q_LOCKED);
 		if (likely(!v))
 			return;
-		t0 = local_clock();
+		t0 = sched_clock();
 		queued_lock_slowpath(k, l, v);
 	}
-	env_stat(lock_wait_stat(l->class), local_clock() - t0);
+	env_stat(lock_wait_stat(l->class), sched_clock() - t0);
 }
 
 void spin_unlock(spinlock_t *l)

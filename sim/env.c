@@ -189,6 +189,8 @@ static ps_t icr_write_cost(const struct sim_cpu *c)
 }
 static void *simenv_kernel(void) { return cur()->kernel; }
 static u64 simenv_clock_ns(void) { return cur()->clock / 1000; }
+/* TSCs are synchronized: the scheduler's clock is the CPU's clock */
+static u64 simenv_sched_clock_ns(void) { return cur()->clock / 1000; }
 static u64 simenv_random(void) { return sim_random(cur()); }
 
 static void simenv_send_ipi(int cpu, enum irq_vector v)
@@ -383,7 +385,36 @@ static void *simenv_ctx_create(void (*fn)(void *), void *arg)
 	}
 	x->fn = fn;
 	x->arg = arg;
+	x->on = -1;
 	return &x->co;
+}
+
+/* A task's context, or NULL for a CPU's boot context (the idle task's). */
+static struct sim_ctx *task_ctx(struct coro *co)
+{
+	uintptr_t a = (uintptr_t)co, lo = (uintptr_t)S->cpus;
+
+	if (a - lo < (uintptr_t)S->nr_cpus * sizeof(S->cpus[0]))
+		return NULL;
+	return container_of(co, struct sim_ctx, co);
+}
+
+/* c runs `to` from now on.  A context may be switched to only after the
+ * CPU that ran it switched away (the scheduler's on_cpu rule); otherwise
+ * its stack would be live on two CPUs, and the run cannot go on. */
+static void ctx_enter(struct sim_cpu *c, struct coro *to)
+{
+	struct sim_ctx *x = task_ctx(to);
+
+	if (x && x->on >= 0) {
+		sim_violation(c, "switches to a task context that still runs on "
+			      "cpu %d: its stack would be live on two CPUs", x->on);
+		S->stop = true;
+		sim_block(c, CPU_IDLE, PS_NEVER);
+	}
+	if (x)
+		x->on = c->id;
+	sim_set_ctx(c, to);
 }
 
 static void *simenv_ctx_current(void)
@@ -400,7 +431,9 @@ static void simenv_ctx_switch(void *to)
 	if (to == from)
 		return;
 	c->hw.in_user = false;		/* switches happen in the kernel */
-	sim_set_ctx(c, to);
+	ctx_enter(c, to);
+	if (task_ctx(from))
+		task_ctx(from)->on = -1;
 	coro_transfer(from, to);
 }
 
@@ -415,7 +448,8 @@ static void simenv_ctx_exit(void *to)
 	x->next_free = S->free_ctxs;
 	S->free_ctxs = x;
 	c->hw.in_user = false;
-	sim_set_ctx(c, to);
+	x->on = -1;
+	ctx_enter(c, to);
 	coro_transfer(&x->co, to);
 	BUG("an exited context was resumed");
 }

@@ -114,6 +114,7 @@ struct sim_ctx {
 	struct sim_ctx *next_all, *next_free;
 	void (*fn)(void *);
 	void *arg;
+	int on;			/* the CPU running it; -1: switched out */
 };
 
 struct sim_cpu {

@@ -173,7 +173,14 @@ static const struct {
 	{ "gup", SOP_GUP, 2, false },
 	{ "irqs-off", SOP_IRQS_OFF, 0, false },
 	{ "irqs-on", SOP_IRQS_ON, 0, false },
+	{ "sleep", SOP_SLEEP, 0, false },
+	{ "wake", SOP_WAKE, 1, false },
+	{ "yield", SOP_YIELD, 0, false },
+	{ "migrate", SOP_MIGRATE, 1, false },
 };
+
+/* Where a script runs, for what it may do. */
+enum script_kind { SCRIPT_CPU, SCRIPT_INIT, SCRIPT_TASK, SCRIPT_KTHREAD };
 
 static int op_names(char *buf, size_t len)
 {
@@ -188,6 +195,8 @@ static int op_names(char *buf, size_t len)
 
 static int op_args(struct parser *p, struct scn_op *op, char **w, int n)
 {
+	int i;
+
 	switch (op->kind) {
 	case SOP_READ:
 	case SOP_EMULATED_READ:
@@ -216,12 +225,48 @@ static int op_args(struct parser *p, struct scn_op *op, char **w, int n)
 			return fail(p, "mprotect: '%s' is not ro or rw", w[3]);
 		op->c = !strcmp(w[3], "rw");
 		return 0;
+	case SOP_WAKE:
+		for (i = 0; i < p->s->nr_tasks; i++)
+			if (!strcmp(w[1], p->s->tasks[i].name)) {
+				op->b = i;
+				return 0;
+			}
+		return fail(p, "wake '%s': no task of that name above", w[1]);
+	case SOP_MIGRATE:
+		if (cpu_word(p, w[1], &i))
+			return -1;
+		op->b = i;
+		return 0;
 	}
 	return 0;
 }
 
+/* What each kind of script may not do. */
+static int op_allowed(struct parser *p, const struct scn_op *op,
+		      enum script_kind where, const char *name)
+{
+	bool sched = op->kind == SOP_SLEEP || op->kind == SOP_YIELD ||
+		     op->kind == SOP_MIGRATE;
+
+	if (sched && where != SCRIPT_TASK && where != SCRIPT_KTHREAD)
+		return fail(p, "'%s' is for task scripts: a CPU's script runs in "
+			    "its idle task, which never sleeps", name);
+	if (op->kind == SOP_WAKE && where == SCRIPT_INIT)
+		return fail(p, "'wake' in init: no task runs before the checked run");
+	if (where == SCRIPT_INIT || where == SCRIPT_CPU)
+		return 0;
+	if (op->kind == SOP_USE || op->kind == SOP_LAZY || op->kind == SOP_KERNEL)
+		return fail(p, "'%s' in a task: the scheduler switches a task's mm "
+			    "(context_switch)", name);
+	if (where == SCRIPT_KTHREAD && !sched && op->kind != SOP_WAKE &&
+	    op->kind != SOP_IRQS_OFF && op->kind != SOP_IRQS_ON)
+		return fail(p, "'%s' in a kernel thread, which has no mm", name);
+	return 0;
+}
+
 /* One operation, "madvise 0x200000 1". */
-static int parse_op(struct parser *p, char *text, struct scn_op *op)
+static int parse_op(struct parser *p, char *text, struct scn_op *op,
+		    enum script_kind where)
 {
 	char *w[8], names[300];
 	int n = split_words(text, w, 8);
@@ -238,6 +283,8 @@ static int parse_op(struct parser *p, char *text, struct scn_op *op)
 			return fail(p, "'%s' takes %d argument%s, got %d", w[0], need,
 				    need == 1 ? "" : "s", n - 1);
 		op->kind = op_table[i].kind;
+		if (op_allowed(p, op, where, w[0]))
+			return -1;
 		return op_args(p, op, w, n);
 	}
 	op_names(names, sizeof(names));
@@ -246,7 +293,7 @@ static int parse_op(struct parser *p, char *text, struct scn_op *op)
 
 /* "use; read 0x200000; lazy" into ops[] */
 static int parse_script(struct parser *p, char *text, int cpu, struct scn_op *ops,
-			int *nr, int max)
+			int *nr, int max, enum script_kind where)
 {
 	char *part;
 
@@ -255,7 +302,7 @@ static int parse_script(struct parser *p, char *text, int cpu, struct scn_op *op
 			return fail(p, "more than %d operations", max);
 		ops[*nr].cpu = cpu;
 		ops[*nr].line = p->line;
-		if (parse_op(p, part, &ops[*nr]))
+		if (parse_op(p, part, &ops[*nr], where))
 			return -1;
 		(*nr)++;
 	}
@@ -450,17 +497,59 @@ static int st_host(struct parser *p, char **w, int n)
 }
 
 /* "nmi cpuN...": perf's sampling NMI may arrive once per run on each,
- * anywhere, whatever IF says (nmi.c) */
-static int st_nmi(struct parser *p, char **w, int n)
+ * anywhere, whatever IF says (nmi.c).  "timer cpuN...": each one's local
+ * APIC timer, once armed, may fire once per run (check_config). */
+static int st_cpu_set(struct parser *p, char **w, int n)
 {
+	u32 *set = !strcmp(w[0], "nmi") ? &p->s->nmi_cpus : &p->s->timer_cpus;
 	int i, cpu;
 
 	for (i = 1; i < n; i++) {
 		if (cpu_word(p, w[i], &cpu))
 			return -1;
-		p->s->nmi_cpus |= 1u << cpu;
+		*set |= 1u << cpu;
 	}
 	return 0;
+}
+
+/* "task A cpu1 cpu0: ops" or "kthread K cpu1: ops": header is the text
+ * before the colon, rest after it. */
+static int st_task(struct parser *p, char *header, char *rest)
+{
+	struct scenario *s = p->s;
+	struct scn_task *t;
+	char *w[8];
+	int n = split_words(header, w, 8), i, cpu;
+
+	if (n < 3)
+		return fail(p, "'%s' needs a name, its cpuN... and a colon", w[0]);
+	if (s->nr_tasks == SCN_MAX_TASKS)
+		return fail(p, "more than %d tasks", SCN_MAX_TASKS);
+	t = &s->tasks[s->nr_tasks];
+	if (strlen(w[1]) >= SCN_TASK_NAME || !isalpha((unsigned char)w[1][0]) ||
+	    w[1][strspn(w[1], "abcdefghijklmnopqrstuvwxyz"
+			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")])
+		return fail(p, "task name '%s' is not a letter then up to %d letters, "
+			    "digits, '_' or '-'", w[1], SCN_TASK_NAME - 2);
+	for (i = 0; i < s->nr_tasks; i++)
+		if (!strcmp(s->tasks[i].name, w[1]))
+			return fail(p, "task '%s' declared twice", w[1]);
+	for (i = 2; i < n; i++) {
+		if (cpu_word(p, w[i], &cpu))
+			return -1;
+		if (i == 2)
+			t->cpu = cpu;
+		t->cpus |= 1u << cpu;
+	}
+	snprintf(t->name, sizeof(t->name), "%s", w[1]);
+	t->kthread = !strcmp(w[0], "kthread");
+	t->line = p->line;
+	if (!*rest)
+		return fail(p, "task '%s' has no operations", t->name);
+	/* declared before its script, so that it may wake itself up */
+	s->nr_tasks++;
+	return parse_script(p, rest, t->cpu, t->ops, &t->nr_ops, SCN_MAX_OPS,
+			    t->kthread ? SCRIPT_KTHREAD : SCRIPT_TASK);
 }
 
 static int st_script(struct parser *p, char **w, int n, char *rest, bool init)
@@ -473,8 +562,10 @@ static int st_script(struct parser *p, char **w, int n, char *rest, bool init)
 	if (!rest || !*rest)
 		return fail(p, "'%s' has no operations", w[init]);
 	if (init)
-		return parse_script(p, rest, cpu, s->init, &s->nr_init, SCN_MAX_INIT);
-	return parse_script(p, rest, cpu, s->ops[cpu], &s->nr_ops[cpu], SCN_MAX_OPS);
+		return parse_script(p, rest, cpu, s->init, &s->nr_init, SCN_MAX_INIT,
+				    SCRIPT_INIT);
+	return parse_script(p, rest, cpu, s->ops[cpu], &s->nr_ops[cpu], SCN_MAX_OPS,
+			    SCRIPT_CPU);
 }
 
 /* Words of a statement: the keyword and its fixed arguments. */
@@ -490,7 +581,8 @@ static const struct {
 	{ "tables", 2, 2, st_tables },
 	{ "vma", 5, 5, st_vma },
 	{ "host", 2, 7, st_host },
-	{ "nmi", 2, 5, st_nmi },
+	{ "nmi", 2, 5, st_cpu_set },
+	{ "timer", 2, 5, st_cpu_set },
 	{ "expect", 3, 4, st_expect },
 };
 
@@ -502,6 +594,17 @@ static int statement(struct parser *p, char *text)
 
 	snprintf(copy, sizeof(copy), "%s", text);
 	n = split_words(copy, w, 8);
+	if (!strcmp(w[0], "task") || !strcmp(w[0], "kthread")) {
+		char *colon;
+
+		if (!strchr(text, ':'))
+			return fail(p, "'%s' needs a colon before its operations", w[0]);
+		/* the header ends at the first colon of the line */
+		snprintf(copy, sizeof(copy), "%s", text);
+		colon = strchr(copy, ':');
+		*colon = 0;
+		return st_task(p, copy, colon + 1);
+	}
 	if (!strcmp(w[0], "init") ||
 	    (!strncmp(w[0], "cpu", 3) && isdigit((unsigned char)w[0][3]))) {
 		bool init = !strcmp(w[0], "init");
@@ -522,7 +625,8 @@ static int statement(struct parser *p, char *text)
 		return statements[i].fn(p, w, n);
 	}
 	return fail(p, "unknown statement '%s' (known: cpus, protocol, tables, "
-		    "host, nmi, bound, steps, vma, init, cpuN:, expect)", w[0]);
+		    "host, nmi, timer, bound, steps, vma, init, cpuN:, task, "
+		    "kthread, expect)", w[0]);
 }
 
 static void scenario_name(struct scenario *s, const char *path)

@@ -27,6 +27,8 @@
 #define SCN_MAX_INIT	32
 #define SCN_MAX_VMAS	4
 #define SCN_MAX_CASES	16
+#define SCN_MAX_TASKS	4
+#define SCN_TASK_NAME	16
 
 enum scn_op_kind {
 	SOP_USE,		/* switch_mm to the scenario's mm */
@@ -45,6 +47,11 @@ enum scn_op_kind {
 	SOP_GUP,		/* fast-GUP walk of b pages, interrupts off */
 	SOP_IRQS_OFF,
 	SOP_IRQS_ON,
+	/* the scheduler (tasks only, but wake) */
+	SOP_SLEEP,		/* sleep until woken (wait_event on a flag) */
+	SOP_WAKE,		/* set task b's flag and wake_up_process it */
+	SOP_YIELD,		/* sched_yield */
+	SOP_MIGRATE,		/* sched_setaffinity to cpu b alone */
 	NR_SOPS,
 };
 
@@ -59,6 +66,20 @@ struct scn_vma {
 	u64 start, pages;
 	int kind;		/* enum vma_kind */
 	bool writable;
+};
+
+/* "task A cpu1 cpu0: ops": a thread of the scenario's process (or, as
+ * "kthread", a kernel thread) allowed on those CPUs, queued on the first
+ * at boot; it runs when its CPU's script has ended and exits after its
+ * script. */
+struct scn_task {
+	char name[SCN_TASK_NAME];
+	bool kthread;
+	u32 cpus;		/* affinity */
+	int cpu;		/* where it starts */
+	int line;
+	struct scn_op ops[SCN_MAX_OPS];
+	int nr_ops;
 };
 
 struct scn_case {
@@ -82,6 +103,7 @@ struct scenario {
 	int host_deschedules;
 	u32 host_cpus;		/* the vCPUs it may deschedule; 0: all */
 	u32 nmi_cpus;		/* CPUs that take one perf NMI per run */
+	u32 timer_cpus;		/* CPUs whose armed timer may fire once */
 	u64 max_steps;		/* 0: not given */
 	struct scn_vma vmas[SCN_MAX_VMAS];
 	int nr_vmas;
@@ -90,6 +112,8 @@ struct scenario {
 	int nr_init;
 	struct scn_op ops[CHECK_MAX_CPUS][SCN_MAX_OPS];
 	int nr_ops[CHECK_MAX_CPUS];
+	struct scn_task tasks[SCN_MAX_TASKS];
+	int nr_tasks;
 	struct scn_case cases[SCN_MAX_CASES];
 	int nr_cases;
 };

@@ -11,15 +11,24 @@
  * and pages live in the checker's frames, which it restores itself.
  *
  * Each CPU then runs its script: one kernel operation after another, each
- * a system call, a fault, a context switch or a user access.
+ * a system call, a fault, a context switch or a user access.  With tasks,
+ * init also creates them, each queued on its first CPU; a CPU whose script
+ * has ended runs its idle loop (sched_cpu_idle), and so its tasks.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bug.h"
 #include "work/scenario.h"
 #include "proto/kernel.h"
 #include "proto/mm.h"
+
+/* A task's wake-up condition, in the kernel's memory (so it is reset
+ * with it): what `wake` sets and `sleep` waits for. */
+struct scn_waitflag {
+	int woken;
+};
 
 struct scn_ctx {
 	const struct scenario *s;
@@ -27,6 +36,8 @@ struct scn_ctx {
 	struct kernel *k;
 	struct mm *mm;
 	struct file *file;
+	struct task_struct *task[SCN_MAX_TASKS];
+	struct scn_waitflag *flag[SCN_MAX_TASKS];
 };
 
 static struct scn_ctx X;	/* the case being checked */
@@ -119,6 +130,31 @@ static void name_kernel(struct kernel *k, struct mm *mm)
 
 /* ---- operations ---------------------------------------------------------------- */
 
+static int current_task_index(void)
+{
+	struct task_struct *me = current;
+	int i;
+
+	for (i = 0; i < X.s->nr_tasks; i++)
+		if (X.task[i] == me)
+			return i;
+	BUG("a task op outside the scenario's tasks");
+}
+
+/* wait_event(flag): the sleeper's half of Linux's sleep protocol
+ * (sched.h); the flag is consumed, so a task may sleep again. */
+static void task_sleep(struct scn_waitflag *f)
+{
+	for (;;) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		if (READ_ONCE(f->woken))
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	WRITE_ONCE(f->woken, 0);
+}
+
 static void run_op(const struct scn_op *op)
 {
 	struct kernel *k = X.k;
@@ -179,10 +215,64 @@ static void run_op(const struct scn_op *op)
 	case SOP_IRQS_ON:
 		local_irq_enable();
 		break;
+	case SOP_SLEEP:
+		task_sleep(X.flag[current_task_index()]);
+		break;
+	case SOP_WAKE:
+		WRITE_ONCE(X.flag[op->b]->woken, 1);
+		wake_up_process(X.task[op->b]);
+		break;
+	case SOP_YIELD:
+		sched_yield();
+		break;
+	case SOP_MIGRATE:
+		sched_migrate_current(op->b);
+		break;
 	}
 }
 
 /* ---- the program --------------------------------------------------------------------- */
+
+static void scn_task(void *arg)
+{
+	const struct scn_task *t = arg;
+	int i;
+
+	for (i = 0; i < t->nr_ops; i++)
+		run_op(&t->ops[i]);
+}
+
+/* Each task on its first CPU, so that queueing it there only marks that
+ * CPU's idle task (no reschedule IPI pending at the start of every run). */
+static void create_tasks(const struct scenario *s)
+{
+	int i, cpu;
+
+	for (i = 0; i < s->nr_tasks; i++) {
+		const struct scn_task *t = &s->tasks[i];
+		struct task_struct *p;
+		struct cpumask allowed;
+
+		cpumask_clear(&allowed);
+		for (cpu = 0; cpu < s->nr_cpus; cpu++)
+			if (t->cpus & 1u << cpu)
+				__cpumask_set_cpu(cpu, &allowed);
+		X.flag[i] = kzalloc(X.k, sizeof(*X.flag[i]));
+		check_on_cpu(t->cpu);
+		p = task_create_on(X.k, t->kthread ? NULL : X.mm, scn_task,
+				   (void *)t, t->name, &allowed, t->cpu);
+		X.task[i] = p;
+		check_name(p->ctx, 1, "task %s", t->name);
+		check_name(&p->__state, sizeof(p->__state), "%s.state", t->name);
+		check_name(&p->ti_flags, sizeof(p->ti_flags), "%s.flags", t->name);
+		check_name(&p->on_rq, sizeof(p->on_rq), "%s.on_rq", t->name);
+		check_name(&p->on_cpu, sizeof(p->on_cpu), "%s.on_cpu", t->name);
+		check_name(&p->cpu, sizeof(p->cpu), "%s.cpu", t->name);
+		check_name(&p->pi_lock, sizeof(p->pi_lock), "%s.pi_lock", t->name);
+		check_name(&X.flag[i]->woken, sizeof(int), "%s.woken", t->name);
+	}
+	check_on_cpu(0);
+}
 
 static void scn_init(void *data)
 {
@@ -227,6 +317,7 @@ static void scn_init(void *data)
 		if (file)
 			pgoff += v->pages;
 	}
+	sched_name_objects(X.k, check_name);
 	/* the call descriptors exist from the start, so they have names */
 	for (i = 0; i < s->nr_cpus; i++)
 		csd_row(X.k, i);
@@ -238,6 +329,7 @@ static void scn_init(void *data)
 		run_op(&s->init[i]);
 	}
 	check_on_cpu(0);
+	create_tasks(s);
 	/* everything the kernel allocated, as it is now, starts every run */
 	check_snapshot(X.k->kmem, kmem_used(X.k->kmem));
 	for (i = 0; i < s->nr_vmas; i++)
@@ -250,7 +342,12 @@ static void scn_cpu(void *data)
 
 	for (i = 0; i < X.s->nr_ops[me]; i++)
 		run_op(&X.s->ops[me][i]);
+	if (X.s->nr_tasks) {
+		check_idle_loop();
+		sched_cpu_idle(X.k);
+	}
 }
+
 
 const char *scenario_case_mutant(const struct scn_case *c)
 {
@@ -284,6 +381,7 @@ int scenario_check(const struct scenario *s, const struct scn_case *c,
 	cfg.host_deschedules = s->host_deschedules;
 	cfg.host_cpus = s->host_cpus;
 	cfg.nmi_cpus = s->nmi_cpus;
+	cfg.timer_cpus = s->timer_cpus;
 	cfg.host_mutant = c->host_mutant;
 	memset(&X, 0, sizeof(X));
 	X.s = s;
