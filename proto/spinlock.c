@@ -78,11 +78,12 @@ static u32 xchg_tail(spinlock_t *l, u32 tail)
  * known to the unlocker by its predecessor (pv_kick_node); a halted head
  * hashes the lock itself.  Either way the lock byte holds Q_SLOW_VAL, and
  * unlock, seeing it, finds the node in the hash and kicks its vCPU.
- * pv_wait_early (halting early behind a preempted predecessor) is not
- * modelled.
+ * A waiter whose predecessor has halted halts early (pv_wait_early): the
+ * lock cannot reach it before that vCPU is kicked and runs again.
  */
 #define Q_SLOW_VAL	0x03u		/* locked, and a waiter is hashed */
 #define SPIN_THRESHOLD	(1 << 15)	/* pauses before a waiter halts */
+#define PV_PREV_CHECK	256		/* pauses between looks at the predecessor */
 
 enum pv_vcpu_state { VCPU_RUNNING = 0, VCPU_HALTED, VCPU_HASHED };
 
@@ -153,13 +154,35 @@ static bool spin_for(const u32 *p, u64 spin)
 	return true;
 }
 
+/*
+ * Spin for our node's locked, up to SPIN_THRESHOLD pauses; every
+ * PV_PREV_CHECK pauses look at the predecessor and give up early if its
+ * vCPU is not running (pv_wait_early).  True if locked was set.
+ */
+static bool spin_behind(struct qnode *node, struct qnode *prev, u64 spin)
+{
+	u64 chunk = spin / (SPIN_THRESHOLD / PV_PREV_CHECK), done;
+
+	/* the count of pauses starts at SPIN_THRESHOLD, a multiple of the
+	 * check interval: the first look is before the first pause */
+	for (done = 0; done < spin; done += chunk) {
+		if (READ_ONCE(node->locked))
+			return true;
+		if (READ_ONCE(prev->pv_state) != VCPU_RUNNING)
+			return false;
+		if (spin_for(&node->locked, chunk))
+			return true;
+	}
+	return false;
+}
+
 /* A waiter behind the head: spin on our node, then halt until kicked. */
-static void pv_wait_node(struct qnode *node)
+static void pv_wait_node(struct qnode *node, struct qnode *prev)
 {
 	u64 spin = spin_threshold_ns();
 
 	for (;;) {
-		if (spin_for(&node->locked, spin))
+		if (spin_behind(node, prev, spin))
 			return;
 		/* smp_store_mb: the state before the re-check of locked */
 		xchg(&node->pv_state, (u8)VCPU_HALTED);
@@ -311,7 +334,7 @@ queue:
 		WRITE_ONCE(prev->next, node);
 		/* spin on our own line until our predecessor hands over */
 		if (k->pv_spinlocks)
-			pv_wait_node(node);
+			pv_wait_node(node, prev);
 		else
 			smp_cond_load_acquire(&node->locked, VAL);
 		next = READ_ONCE(node->next);
