@@ -97,8 +97,11 @@ else
 fi
 
 # ---- a bad trace path: exit 2 before anything runs -----------------------------
-# usage_error WANT ARGS...: exit 2, one stderr line naming WANT, no stdout.
-usage_error() {
+# trace_rejected WANT ARGS...: exit 2 under guard, one stderr line
+# "shootdown: --trace: ..." matching the regex WANT, no stdout (./out, ./err).
+# Not tap.shlib's usage_error: that one is not under timeout(1), takes WANT
+# as a fixed string anywhere in the line, and words its results differently.
+trace_rejected() {
 	want=$1
 	shift
 	guard "$SD" "$@" >out 2>err
@@ -109,13 +112,13 @@ usage_error() {
 }
 
 mkdir dir
-usage_error "'dir': Is a directory"	run $LONG --trace dir
-usage_error "'none/t.json'"		run $LONG --trace none/t.json
-usage_error "empty file name"		run $LONG --trace ''
+trace_rejected "'dir': Is a directory"	run $LONG --trace dir
+trace_rejected "'none/t.json'"		run $LONG --trace none/t.json
+trace_rejected "empty file name"	run $LONG --trace ''
 if [ "$(id -u)" != 0 ]; then
 	echo keep >readonly
 	chmod 444 readonly
-	usage_error "'readonly'"	run $LONG --trace readonly
+	trace_rejected "'readonly'"	run $LONG --trace readonly
 	[ "$(cat readonly)" = keep ]
 	ok $? "and the read-only file is as it was"
 else

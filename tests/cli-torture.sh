@@ -69,8 +69,10 @@ else
 	ok 1 "--json: $(head -c 300 "$tmp/j")"
 fi
 
-# usage_error WANT ARGS...: exit 2, one stderr line containing WANT, no stdout.
-usage_error() {
+# usage_error_unprefixed WANT ARGS...: exit 2, one stderr line containing
+# WANT, no stdout.  tap.shlib's usage_error, less its check that the line
+# starts with "shootdown: " (and with a shorter failure message).
+usage_error_unprefixed() {
 	want=$1
 	shift
 	"$SD" "$@" >"$tmp/out" 2>"$tmp/err"
@@ -82,16 +84,16 @@ usage_error() {
 		ok 1 "$* -> exit $rc, wanted '$want': $(head -c 300 "$tmp/err")"
 	fi
 }
-usage_error "--time"		torture
-usage_error "'0'"		torture --time 0
-usage_error "'x'"		torture --time x
-usage_error "'0'"		torture --configs 0
-usage_error "'-2'"		torture --configs -2
-usage_error "'foo'"		torture --time 1 --mutate foo
-usage_error "'bar'"		torture --time 1 --host-mutate bar
-usage_error "cannot be combined" torture --time 1 --mutate skip-local --host-mutate host-lost-flush
-usage_error "shootdown check"	torture --time 1 --mutate no-switch-barrier
-usage_error "'extra'"		torture --time 1 extra
-usage_error "--bogus"		torture --time 1 --bogus
+usage_error_unprefixed "--time"		torture
+usage_error_unprefixed "'0'"		torture --time 0
+usage_error_unprefixed "'x'"		torture --time x
+usage_error_unprefixed "'0'"		torture --configs 0
+usage_error_unprefixed "'-2'"		torture --configs -2
+usage_error_unprefixed "'foo'"		torture --time 1 --mutate foo
+usage_error_unprefixed "'bar'"		torture --time 1 --host-mutate bar
+usage_error_unprefixed "cannot be combined" torture --time 1 --mutate skip-local --host-mutate host-lost-flush
+usage_error_unprefixed "shootdown check"	torture --time 1 --mutate no-switch-barrier
+usage_error_unprefixed "'extra'"		torture --time 1 extra
+usage_error_unprefixed "--bogus"		torture --time 1 --bogus
 
 echo "1..$n"

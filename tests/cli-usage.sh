@@ -6,22 +6,6 @@
 # And --help works everywhere.  TAP output, for prove.
 . "$(dirname "$0")/tap.shlib"
 
-# usage_error WANT ARGS...: exit 2, one stderr line "shootdown: ..." that
-# contains WANT, empty stdout.
-usage_error() {
-	want=$1
-	shift
-	"$SD" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	lines=$(wc -l <"$tmp/err")
-	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$tmp/out" ] &&
-	   grep -q '^shootdown: ' "$tmp/err" && grep -qF -- "$want" "$tmp/err"; then
-		ok 0 "$* -> exit 2: $(cat "$tmp/err")"
-	else
-		ok 1 "$* -> exit $rc, $lines stderr lines, $(wc -c <"$tmp/out") stdout bytes, wanted '$want': $(head -c 300 "$tmp/err")"
-	fi
-}
-
 # help_ok ARGS...: exit 0, usage on stdout, nothing on stderr.
 help_ok() {
 	"$SD" "$@" >"$tmp/out" 2>"$tmp/err"

@@ -183,24 +183,6 @@ static void sleepy_reader(void *arg)
 	}
 }
 
-static void main_lazy(struct st *t)
-{
-	struct cpumask m = one_cpu(1);
-	u64 page = wl_region(0);
-	int i;
-
-	t->mm = mm_create(t->k);
-	mm_add_vma(t->mm, wl_region(0), wl_region(1), VMA_ANON, true, NULL, 0);
-	task_switch_mm(t->mm);
-	user_write(page, 1);
-	task_create(t->k, t->mm, sleepy_reader, NULL, "reader", &m);
-	for (i = 0; i < 400; i++) {
-		sys_madvise_dontneed(t->mm, page, PAGE_SIZE);
-		user_write(page, i);
-		user_compute(2 * US);
-	}
-}
-
 /* A kernel thread shares CPU 1 with the reader: it borrows the mm, so
  * switching to it leaves CPU 1 lazy too, and switching back catches up. */
 static void busy_kthread(void *arg)
@@ -212,7 +194,11 @@ static void busy_kthread(void *arg)
 	}
 }
 
-static void main_lazy_kthread(struct st *t)
+/* The test's task, on CPU 0, shares a page with a sleepy reader on CPU 1
+ * (and, if kworker, a busy kernel thread there too), then drops and
+ * rewrites the page iters times: every drop is a shootdown that finds
+ * CPU 1 lazy or not. */
+static void drop_against_lazy_cpu(struct st *t, bool kworker, int iters)
 {
 	struct cpumask m = one_cpu(1);
 	u64 page = wl_region(0);
@@ -223,12 +209,23 @@ static void main_lazy_kthread(struct st *t)
 	task_switch_mm(t->mm);
 	user_write(page, 1);
 	task_create(t->k, t->mm, sleepy_reader, NULL, "reader", &m);
-	kthread_create(t->k, busy_kthread, NULL, "kworker", &m);
-	for (i = 0; i < 3000; i++) {
+	if (kworker)
+		kthread_create(t->k, busy_kthread, NULL, "kworker", &m);
+	for (i = 0; i < iters; i++) {
 		sys_madvise_dontneed(t->mm, page, PAGE_SIZE);
 		user_write(page, i);
 		user_compute(2 * US);
 	}
+}
+
+static void main_lazy(struct st *t)
+{
+	drop_against_lazy_cpu(t, false, 400);
+}
+
+static void main_lazy_kthread(struct st *t)
+{
+	drop_against_lazy_cpu(t, true, 3000);
 }
 
 static void test_lazy(void)
