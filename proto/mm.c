@@ -501,6 +501,7 @@ int handle_page_fault(u64 va, bool write)
 		if (v) {
 			ret = do_fault(mm, v, va, write);
 			vma_end_read(mm, v);
+			exit_to_user_mode();
 			return ret;
 		}
 	}
@@ -508,6 +509,7 @@ int handle_page_fault(u64 va, bool write)
 	v = find_vma(mm, va);
 	ret = v ? do_fault(mm, v, va, write) : -1;
 	mmap_read_unlock(mm);
+	exit_to_user_mode();
 	return ret;
 }
 
@@ -608,6 +610,7 @@ int sys_madvise_dontneed(struct mm *mm, u64 start, u64 len)
 	zap_range(mm, &tlb, start, start + len);
 	tlb_finish_mmu(&tlb);
 	mmap_read_unlock(mm);
+	exit_to_user_mode();
 	return 0;
 }
 
@@ -645,6 +648,7 @@ int sys_populate(struct mm *mm, u64 start, u64 len)
 		spin_unlock(ptl);
 	}
 	mmap_read_unlock(mm);
+	exit_to_user_mode();
 	return ret;
 }
 
@@ -672,6 +676,7 @@ int sys_munmap(struct mm *mm, u64 start, u64 len)
 	mmap_write_downgrade(mm);
 	tlb_finish_mmu(&tlb);
 	mmap_read_unlock(mm);
+	exit_to_user_mode();
 	return 0;
 }
 
@@ -777,6 +782,7 @@ int sys_mprotect(struct mm *mm, u64 start, u64 len, bool writable)
 		wrprotect_range(mm, &tlb, start, start + len);
 	tlb_finish_mmu(&tlb);
 	mmap_write_unlock(mm);
+	exit_to_user_mode();
 	return 0;
 }
 

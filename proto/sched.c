@@ -17,6 +17,8 @@
  *  - try_to_wake_up places a woken task on its previous CPU if idle, else
  *    on an idle CPU of the same socket (select_idle_sibling over the LLC),
  *    else its previous CPU; a new task goes to the least loaded CPU;
+ *  - a woken task preempts the idle task, or a running task whose slice
+ *    the tick has found used (RUN_TO_PARITY);
  *  - a wake-up that makes another CPU's current task reschedule sets
  *    TIF_NEED_RESCHED and sends a reschedule IPI unless that CPU idles
  *    polling its flags (TIF_POLLING_NRFLAG, MWAIT idle);
@@ -34,7 +36,15 @@ struct rq {
 	struct task_struct *queue;	/* runnable, not running, by vruntime */
 	int nr_running;			/* queued + a running non-idle task */
 	u64 min_vruntime;
+	/* newidle balancing, this CPU's own (its sched_clock) */
+	u64 idle_stamp;			/* when it last went idle; 0: not idle */
+	u64 avg_idle;			/* how long it idles, on average */
 } ____cacheline_aligned;
+
+/* kernel/sched/fair.c: sysctl_sched_migration_cost, the cost of moving a
+ * task that ran recently (its cache goes cold), and what an idle period
+ * must be expected to outlast before an idle CPU pulls a task. */
+#define MIGRATION_COST_NS	500000ULL
 
 /* The hrtimer-lite of one CPU: tasks sleeping until a time, armed and
  * fired by that CPU with interrupts off (CPU-private, plain C). */
@@ -60,6 +70,9 @@ struct sched {
 	struct sched_pcpu *pcpu;	/* [nr_cpus] */
 	u64 tick_ns, slice_ns;
 	int next_pid;			/* atomic */
+	/* the root domain's overloaded flag: some run queue has a task
+	 * waiting; set on enqueue, recomputed by balancing */
+	int overloaded ____cacheline_aligned;
 	int nr_online ____cacheline_aligned;	/* CPUs that have booted */
 };
 
@@ -92,8 +105,10 @@ void sched_init(struct kernel *k)
 
 	s->rq = kzalloc(k, sizeof(*s->rq) * k->nr_cpus);
 	s->pcpu = kzalloc(k, sizeof(*s->pcpu) * k->nr_cpus);
-	for (i = 0; i < k->nr_cpus; i++)
+	for (i = 0; i < k->nr_cpus; i++) {
 		spin_lock_init(&s->rq[i].lock, LOCK_CLASS_SPIN);
+		s->rq[i].avg_idle = 2 * MIGRATION_COST_NS;	/* sched_init */
+	}
 	s->tick_ns = 1000000000ULL / kp_hz_values[k->o.kp[KP_HZ]];
 	/* kernel/sched/fair.c: sysctl_sched_base_slice (--param base_slice),
 	 * scaled by 1 + ilog2(min(nr CPUs, 8)) (SCHED_TUNABLESCALING_LOG) */
@@ -200,6 +215,9 @@ static void activate_task(struct rq *rq, struct task_struct *p)
 	enqueue_task(rq, p);
 	WRITE_ONCE(rq->nr_running, rq->nr_running + 1);
 	WRITE_ONCE(p->on_rq, 1);
+	/* add_nr_running: a second runnable task makes the queue overloaded */
+	if (rq->nr_running >= 2 && !READ_ONCE(S_(p->k)->overloaded))
+		WRITE_ONCE(S_(p->k)->overloaded, 1);
 }
 
 static bool idle_cpu(struct kernel *k, int cpu)
@@ -207,6 +225,152 @@ static bool idle_cpu(struct kernel *k, int cpu)
 	struct rq *rq = &S_(k)->rq[cpu];
 
 	return READ_ONCE(rq->curr) == rq->idle && !READ_ONCE(rq->nr_running);
+}
+
+/* ---- newidle balancing ------------------------------------------------------ */
+
+static bool cpu_allowed(const struct task_struct *p, int cpu)
+{
+	return __cpumask_test_cpu(cpu, &p->cpus_allowed);
+}
+
+/* Lock two run queues in CPU order (double_rq_lock).  IRQs are off. */
+static void double_rq_lock(struct rq *a, struct rq *b)
+{
+	if (a < b) {
+		spin_lock(&a->lock);
+		spin_lock(&b->lock);
+	} else {
+		spin_lock(&b->lock);
+		spin_lock(&a->lock);
+	}
+}
+
+/* can_migrate_task for an idle puller: allowed here, not running, not on
+ * its way elsewhere, and not cache hot (ran within the migration cost). */
+static bool can_pull(struct task_struct *p, int cpu, u64 now)
+{
+	if (!cpu_allowed(p, cpu) || READ_ONCE(p->on_cpu) || p->migrating)
+		return false;
+	/* never ran: nothing of it is in this cache (exec_start 0 at fork) */
+	if (!p->exec_start)
+		return true;
+	return now < p->exec_start || now - p->exec_start >= MIGRATION_COST_NS;
+}
+
+/* Move one task from src's queue to this CPU's (detach_task +
+ * attach_task), keeping its place relative to each queue's minimum.
+ * Both locks held. */
+static bool pull_one(struct kernel *k, struct rq *src, struct rq *dst, int cpu)
+{
+	struct task_struct **pp = &src->queue, *p;
+	u64 now = sched_clock();
+
+	for (; (p = READ_ONCE(*pp)); pp = &p->rq_next) {
+		if (!can_pull(p, cpu, now))
+			continue;
+		WRITE_ONCE(*pp, READ_ONCE(p->rq_next));
+		WRITE_ONCE(src->nr_running, src->nr_running - 1);
+		p->vruntime -= src->min_vruntime < p->vruntime ?
+			       src->min_vruntime : p->vruntime;
+		p->vruntime += dst->min_vruntime;
+		WRITE_ONCE(p->cpu, cpu);
+		p->wake_cpu = cpu;
+		enqueue_task(dst, p);
+		WRITE_ONCE(dst->nr_running, dst->nr_running + 1);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * sched_balance_newidle: this CPU is about to go idle.  If some run queue
+ * has a task waiting (the root domain's overloaded flag) and this CPU is
+ * expected to idle longer than a migration costs (avg_idle), look for the busiest
+ * run queue, nearest domain first (this socket, then the others), with a
+ * task queued that may move here, and pull one.  Called and returns with
+ * this rq's lock held, dropping it meanwhile, as Linux does.  What Linux
+ * also has and this lacks: per-domain cost accounting
+ * (max_newidle_lb_cost), load weights (counts of tasks instead), pulling
+ * more than one task, and periodic and NUMA balancing.
+ */
+static void newidle_balance(struct kernel *k, struct rq *rq, int cpu)
+{
+	int socket = topology_socket(cpu), pass, i, busiest;
+
+	bool overloaded = false;
+
+	rq->idle_stamp = sched_clock();
+	/* nothing waits anywhere, or this CPU will not idle long enough */
+	if (!READ_ONCE(S_(k)->overloaded) || rq->avg_idle < MIGRATION_COST_NS)
+		return;
+	spin_unlock(&rq->lock);
+	for (pass = 0; pass < 2; pass++) {
+		int most = 1;
+
+		busiest = -1;
+		for (i = 1; i < k->nr_cpus; i++) {
+			int c = (cpu + i) % k->nr_cpus, nr;
+
+			if ((topology_socket(c) == socket) != !pass)
+				continue;
+			nr = READ_ONCE(S_(k)->rq[c].nr_running);
+			overloaded |= nr >= 2;
+			if (nr > most) {
+				most = nr;
+				busiest = c;
+			}
+		}
+		if (busiest >= 0) {
+			struct rq *src = &S_(k)->rq[busiest];
+			bool pulled;
+
+			double_rq_lock(rq, src);
+			pulled = pull_one(k, src, rq, cpu);
+			spin_unlock(&src->lock);
+			if (pulled) {
+				rq->idle_stamp = 0;
+				return;		/* with rq->lock held */
+			}
+			spin_unlock(&rq->lock);
+		}
+	}
+	/* the scan covered every run queue (the root domain): recompute */
+	if (!overloaded)
+		WRITE_ONCE(S_(k)->overloaded, 0);
+	spin_lock(&rq->lock);
+}
+
+/* The CPU stops idling: fold how long it idled into avg_idle (update_avg,
+ * capped at twice the migration cost, as ttwu_do_activate does). */
+static void idle_end(struct rq *rq)
+{
+	u64 now = sched_clock(), d;
+	s64 diff;
+
+	if (!rq->idle_stamp)
+		return;
+	d = now > rq->idle_stamp ? now - rq->idle_stamp : 0;
+	diff = (s64)(d - rq->avg_idle);
+	rq->avg_idle += diff / 8;
+	if (rq->avg_idle > 2 * MIGRATION_COST_NS)
+		rq->avg_idle = 2 * MIGRATION_COST_NS;
+	rq->idle_stamp = 0;
+}
+
+/* What runs next on this CPU: newidle balancing first if nothing is
+ * queued and the CPU would go idle.  rq->lock held. */
+static struct task_struct *pick_next(struct kernel *k, struct rq *rq, int cpu,
+				     struct task_struct *prev)
+{
+	struct task_struct *next;
+
+	if (!READ_ONCE(rq->queue) && prev != rq->idle)
+		newidle_balance(k, rq, cpu);
+	next = pick_next_task(rq);
+	if (prev == rq->idle && next != rq->idle)
+		idle_end(rq);
+	return next;
 }
 
 /* ---- the tick and sleeping timers ------------------------------------------ */
@@ -269,9 +433,14 @@ static void sched_timer_interrupt(enum irq_vector v)
 		spin_lock(&rq->lock);
 		curr = rq->curr;
 		update_curr(rq, curr);
-		if (curr != rq->idle && READ_ONCE(rq->queue) &&
-		    now - curr->slice_start >= S_(k)->slice_ns)
-			resched_curr(k, cpu);
+		if (curr != rq->idle && now - curr->slice_start >= S_(k)->slice_ns) {
+			/* update_deadline: the slice it was picked with is
+			 * used; with another task waiting it goes now, and
+			 * RUN_TO_PARITY no longer protects it from wake-ups */
+			WRITE_ONCE(curr->slice_used, true);
+			if (READ_ONCE(rq->queue))
+				resched_curr(k, cpu);
+		}
 		spin_unlock(&rq->lock);
 	}
 	timer_reprogram(k);
@@ -323,6 +492,7 @@ static void context_switch(struct kernel *k, struct task_struct *prev,
 		next->active_mm = next->mm;
 	}
 	next->exec_start = next->slice_start = sched_clock();
+	WRITE_ONCE(next->slice_used, false);
 	WRITE_ONCE(next->on_cpu, 1);
 	WRITE_ONCE(next->cpu, smp_processor_id());
 	pc->current_task = next;
@@ -369,7 +539,7 @@ static void __schedule(bool preempt, bool exiting)
 		enqueue_task(rq, prev);
 		prev->nivcsw++;
 	}
-	next = pick_next_task(rq);
+	next = pick_next(k, rq, cpu, prev);
 	if (next == prev) {
 		spin_unlock(&rq->lock);
 		local_irq_restore(flags);
@@ -391,13 +561,19 @@ void cond_resched(void)
 		__schedule(true, false);
 }
 
-/* exit_to_user_mode: an interrupt in user code left NEED_RESCHED.  The
- * idle task never runs user code in Linux; the checker's CPU scripts run
- * in it (boot code, before the idle loop), and are not preempted. */
+/* exit_to_user_mode: after an interrupt in user code, a system call or a
+ * fault, a task asked to reschedule does so before user code runs again.
+ * The idle task never runs user code in Linux; the checker's CPU scripts
+ * run in it (boot code, before the idle loop), and are not preempted. */
+void exit_to_user_mode(void)
+{
+	if (current->kind != TASK_IDLE && need_resched())
+		__schedule(true, false);
+}
+
 static void sched_user_return(void)
 {
-	if (need_resched() && current->kind != TASK_IDLE)
-		__schedule(true, false);
+	exit_to_user_mode();
 }
 
 /* sched_yield: EEVDF's yield_task_fair moves the task's virtual deadline
@@ -419,11 +595,6 @@ void sched_yield(void)
 }
 
 /* ---- wake-up ------------------------------------------------------------------------ */
-
-static bool cpu_allowed(const struct task_struct *p, int cpu)
-{
-	return __cpumask_test_cpu(cpu, &p->cpus_allowed);
-}
 
 /* select_task_rq_fair for a wake-up: the previous CPU if idle, else an
  * idle CPU sharing its LLC (socket), else the previous CPU. */
@@ -478,6 +649,7 @@ static int select_task_rq_fork(struct kernel *k, struct task_struct *p)
 static void ttwu_queue(struct kernel *k, struct task_struct *p, int cpu)
 {
 	struct rq *rq = &S_(k)->rq[cpu];
+	struct task_struct *curr;
 	unsigned long flags;
 
 	local_irq_save(flags);
@@ -486,9 +658,13 @@ static void ttwu_queue(struct kernel *k, struct task_struct *p, int cpu)
 	p->wake_cpu = cpu;
 	activate_task(rq, p);
 	WRITE_ONCE(p->__state, TASK_RUNNING);
-	/* wake-up preemption only of the idle task: a running task keeps
-	 * its slice (EEVDF's RUN_TO_PARITY) and is preempted at the tick */
-	if (READ_ONCE(rq->curr) == rq->idle)
+	/* wakeup_preempt: the idle task always; a running task only once
+	 * the slice it was picked with is used (RUN_TO_PARITY), and only for
+	 * a task that would be picked before it (equal weights: no later
+	 * vruntime).  Until the tick has seen the slice used it is kept. */
+	curr = READ_ONCE(rq->curr);
+	if (curr == rq->idle ||
+	    (READ_ONCE(curr->slice_used) && p->vruntime <= READ_ONCE(curr->vruntime)))
 		resched_curr(k, cpu);
 	spin_unlock(&rq->lock);
 	local_irq_restore(flags);
@@ -682,7 +858,7 @@ void do_exit(void)
 	spin_lock(&rq->lock);
 	WRITE_ONCE(p->on_rq, 0);
 	WRITE_ONCE(rq->nr_running, rq->nr_running - 1);
-	next = pick_next_task(rq);
+	next = pick_next(k, rq, smp_processor_id(), p);
 	WRITE_ONCE(rq->curr, next);
 	context_switch(k, p, next, true);
 	BUG("a dead task ran again");

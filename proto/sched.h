@@ -63,6 +63,8 @@ struct task_struct {
 	u64 vruntime;			/* ns of CPU it has had, weighted */
 	u64 exec_start;			/* when it last went on CPU */
 	u64 slice_start;		/* for the tick's slice check */
+	bool slice_used;		/* the tick saw it run a whole slice since
+					 * it was picked: wake-ups may preempt it */
 	struct cpumask cpus_allowed;	/* private after creation */
 	int nr_cpus_allowed;
 	/* what it runs */
@@ -114,6 +116,9 @@ void schedule(void);
 void schedule_hrtimeout(u64 ns);
 /* Let the other runnable tasks of this CPU go first (sched_yield). */
 void sched_yield(void);
+/* The way back to user mode from a system call or fault
+ * (exit_to_user_mode_loop): reschedule if TIF_NEED_RESCHED is set. */
+void exit_to_user_mode(void);
 /* A scheduling point in long kernel code (non-preemptible kernel). */
 void cond_resched(void);
 /* Wake p if it sleeps; 1 if it was woken, 0 if it was already running. */

@@ -4,43 +4,72 @@
  * hazard and the page-table freeing policies, the host mutants, and a VM
  * without overcommit behaving like bare metal plus exit costs.
  */
+#include <math.h>
+
 #include "tests/runtest.h"
+
+#define SEEDS 4
+
+/* The mean and the standard error of the mean of n values. */
+static void mean_se(const double *x, int n, double *mean, double *se)
+{
+	double m = 0, ss = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		m += x[i];
+	m /= n;
+	for (i = 0; i < n; i++)
+		ss += (x[i] - m) * (x[i] - m);
+	*mean = m;
+	*se = n > 1 ? sqrt(ss / (n - 1) / n) : 0;
+}
 
 static void test_ebizzy_overcommit(void)
 {
-	double c[3], p[3];
-	u64 skipped[3];
-	int v;
+	double ratio[3][SEEDS], m[3], se[3];
+	u64 skipped[3] = { 0 };
+	bool clean = true;
+	int v, seed;
 
 	report_prefix_push("ebizzy");
-	/* VMs of as many vCPUs as the host has CPUs: 1x, 2x, 3x overcommit */
+	/* VMs of as many vCPUs as the host has CPUs: 1x, 2x, 3x overcommit;
+	 * pv against concurrent, seed by seed */
 	for (v = 1; v <= 3; v++) {
-		struct run_config rc = rc_make("ebizzy", "concurrent", 0);
-		struct run_result r;
+		for (seed = 1; seed <= SEEDS; seed++) {
+			struct run_config rc = rc_make("ebizzy", "concurrent", 0);
+			struct run_result r;
+			double c;
 
-		rc_vms(&rc, v, 4, 4);
-		rc.duration_ns = 100 * 1000 * 1000;
-		r = run(&rc);
-		c[v - 1] = r.ops_per_sec;
-		report(!r.exit_code, "concurrent, %d VM%s: clean", v, v > 1 ? "s" : "");
-		rc.protocol = protocol_by_name("pv");
-		r = run(&rc);
-		p[v - 1] = r.ops_per_sec;
-		skipped[v - 1] = r.stats[STAT_PV_SKIPPED];
-		report(!r.exit_code, "pv, %d VM%s: clean", v, v > 1 ? "s" : "");
-		report_info("%d VM(s): concurrent %.0f, pv %.0f records/s (x%.2f), "
-			    "pv skipped %llu", v, c[v - 1], p[v - 1], p[v - 1] / c[v - 1],
+			rc_vms(&rc, v, 4, 4);
+			rc.seed = seed;
+			rc.duration_ns = 100 * 1000 * 1000;
+			r = run(&rc);
+			clean &= !r.exit_code;
+			c = r.ops_per_sec;
+			rc.protocol = protocol_by_name("pv");
+			r = run(&rc);
+			clean &= !r.exit_code;
+			skipped[v - 1] += r.stats[STAT_PV_SKIPPED];
+			ratio[v - 1][seed - 1] = r.ops_per_sec / c;
+		}
+		mean_se(ratio[v - 1], SEEDS, &m[v - 1], &se[v - 1]);
+		report_info("%d VM(s): pv / concurrent x%.3f +- %.3f (standard error, "
+			    "seeds 1-%d), pv skipped %llu", v, m[v - 1], se[v - 1], SEEDS,
 			    (unsigned long long)skipped[v - 1]);
 	}
-	report(p[0] > c[0] * 0.97 && p[0] < c[0] * 1.03,
-	       "1 VM: pv within 3%% of concurrent");
-	/* Idle vCPUs halt and ebizzy's threads sleep on mmap_lock, so few
-	 * runnable vCPUs are preempted when a shootdown comes: pv's gain is
-	 * about 1%, inside the noise of one seed (docs/model.md, "Scheduler");
-	 * what must hold is that skipping them never makes it slower. */
-	report(p[1] > c[1] * 0.99 && p[2] > c[2] * 0.99,
-	       "2 and 3 VMs: pv no slower than concurrent (x%.2f, x%.2f)",
-	       p[1] / c[1], p[2] / c[2]);
+	report(clean, "concurrent and pv, 1-3 VMs, %d seeds: clean", SEEDS);
+	report(m[0] > 0.97 && m[0] < 1.03, "1 VM: pv within 3%% of concurrent (x%.3f)",
+	       m[0]);
+	/* Idle vCPUs halt, ebizzy's threads sleep on mmap_lock, and the host
+	 * reports PREEMPTED only after external-interrupt exits
+	 * (kvm_preempt_report=boundary), so few preempted vCPUs are left
+	 * for pv to skip: its gain is inside the seeds' spread
+	 * (docs/model.md, "Scheduler").  What must hold is that skipping
+	 * them never makes it slower by more than the noise. */
+	report(m[1] + 2 * se[1] >= 1 && m[2] + 2 * se[2] >= 1,
+	       "2 and 3 VMs: pv not slower than concurrent beyond two standard "
+	       "errors (x%.3f +- %.3f, x%.3f +- %.3f)", m[1], se[1], m[2], se[2]);
 	report(skipped[0] == 0 && skipped[1] > 0 && skipped[2] > 0,
 	       "pv skips preempted vCPUs only when overcommitted");
 	report_prefix_pop();

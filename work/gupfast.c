@@ -50,7 +50,11 @@ static void walker(struct wl_ctx *c)
 	struct gup_state *g = c->wl_data;
 
 	for (;;) {
+		/* inside a system call (an O_DIRECT read, an RDMA memory
+		 * registration), which returns through exit_to_user_mode */
+		syscall_boundary();
 		gup_fast(c->mm, READ_ONCE(g->buffer), WALK_PAGES, GET_PAGE_NS);
+		exit_to_user_mode();
 		env_stat(STAT_WALKS, 1);
 		user_compute(100 + get_random_u64() % 400);
 	}
