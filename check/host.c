@@ -67,7 +67,8 @@ static void deschedule(struct ck_cpu *c)
 		       mid_insn ? " in the middle of a user access" : "",
 		       ck_drained(drained, d, sizeof(d)));
 	host_on(c);
-	hw_kvm_set_preempted(&ck.hw, &c->arch.hw, mid_insn);
+	/* the checker's host deschedules at its timer interrupt */
+	hw_kvm_set_preempted(&ck.hw, &c->arch.hw, mid_insn, true);
 }
 
 static void reschedule(struct ck_cpu *c)

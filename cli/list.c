@@ -102,7 +102,7 @@ static int param_lines(struct param_line *l)
 
 	for (k = 0; k < NR_KPARAMS; k++, n++) {
 		l[n].name = kparams[k].name;
-		l[n].owner = "kernel";
+		l[n].owner = kparams[k].host ? "host" : "kernel";
 		l[n].help = kparams[k].help;
 		kparam_format_values(k, l[n].values, sizeof(l[n].values));
 		kparam_format(k, kparams[k].def, l[n].def, sizeof(l[n].def));

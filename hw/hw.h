@@ -175,6 +175,9 @@ struct hw_config {
 	 * waiting for a use that the sample may not contain. */
 	bool eager;
 	int host_mutant;	/* enum host_mutant (kvm.h) */
+	/* the host reports PREEMPTED after any deschedule, not only after
+	 * an exit at an instruction boundary (KVM before v5.19) */
+	bool kvm_preempt_any;
 };
 
 struct hw_machine {

@@ -29,15 +29,26 @@ int host_mutant_by_name(const char *name)
 	return -1;
 }
 
-void hw_kvm_set_preempted(struct hw_machine *m, struct hw_cpu *c, bool mid_insn)
+void hw_kvm_set_preempted(struct hw_machine *m, struct hw_cpu *c, bool mid_insn,
+			  bool irq_exit)
 {
 	if (!c->steal)
 		return;
-	/* Since CVE-2022-39189 only at an instruction boundary: a guest that
-	 * skips the vCPU would otherwise free a frame its latched
-	 * translation still points to. */
-	if (mid_insn && m->cfg.host_mutant != HOST_PREEMPT_MID_INSN)
-		return;
+	/*
+	 * Since v5.19 (6cd88243c7e0, the CVE-2022-39189 fix) only an exit
+	 * known to be at an instruction boundary, an external interrupt's,
+	 * reports: not a pause-loop exit's deschedule (the spinner yields),
+	 * and not a vCPU stopped inside an emulated instruction, whose guest
+	 * would otherwise skip it and free a frame its latched translation
+	 * still points to.  Older hosts reported every deschedule
+	 * (kvm_preempt_report=any), the CVE included.
+	 */
+	if (!m->cfg.kvm_preempt_any) {
+		if (!irq_exit)
+			return;
+		if (mid_insn && m->cfg.host_mutant != HOST_PREEMPT_MID_INSN)
+			return;
+	}
 	/* never over a byte that already says so (it may carry FLUSH_TLB) */
 	if (!(m->port->host_read8(m, c->steal) & KVM_VCPU_PREEMPTED))
 		m->port->host_write8(m, c->steal, KVM_VCPU_PREEMPTED);

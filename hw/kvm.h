@@ -35,7 +35,11 @@ int host_mutant_by_name(const char *name);	/* -1 if unknown */
 
 /* The host takes vCPU c off its CPU; mid_insn: between the translation and
  * the data access of a user instruction. */
-void hw_kvm_set_preempted(struct hw_machine *m, struct hw_cpu *c, bool mid_insn);
+/* The host descheduled c: mark it PREEMPTED in its steal time if this host
+ * does for this exit (irq_exit: an external interrupt's; mid_insn: the vCPU
+ * stopped inside an instruction KVM emulates). */
+void hw_kvm_set_preempted(struct hw_machine *m, struct hw_cpu *c, bool mid_insn,
+			  bool irq_exit);
 /*
  * The host enters vCPU c: returns true if its TLB must be flushed first.
  * *late_clear: the host clears the byte later (host-lost-flush keeps a copy

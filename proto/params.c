@@ -35,6 +35,10 @@ const unsigned long long kp_base_slice_ns[] = {
 	[BASE_SLICE_V6_6] = 750000, [BASE_SLICE_V6_15] = 700000,
 };
 
+static const char *const kvm_preempt_report_values[] = {
+	[KVM_PREEMPT_BOUNDARY] = "boundary", [KVM_PREEMPT_ANY] = "any",
+};
+
 static const char *const idle_values[] = {
 	[IDLE_MWAIT] = "mwait",
 	[IDLE_HLT] = "hlt",
@@ -59,6 +63,13 @@ const struct kparam_desc kparams[NR_KPARAMS] = {
 		"EEVDF as merged) or v6.15 (0.70 ms, commit 2ae891b82695, so that a "
 		"slice ends on a tick; also in the 6.6 stable line from June 2025)",
 		BASE_SLICE_V6_15, BASE_SLICE_V6_6, BASE_SLICE_V6_15, base_slice_values },
+	[KP_KVM_PREEMPT_REPORT] = { "kvm_preempt_report",
+		"when the KVM host marks a descheduled vCPU PREEMPTED for the "
+		"guest: boundary (v5.19 and the 5.4/5.10/5.15 stable lines, commit "
+		"6cd88243c7e0: only after an external-interrupt exit, not after a "
+		"pause-loop exit) or any (older hosts: on every deschedule); VMs only",
+		KVM_PREEMPT_BOUNDARY, KVM_PREEMPT_BOUNDARY, KVM_PREEMPT_ANY,
+		kvm_preempt_report_values, true },
 	[KP_IDLE] = { "idle",
 		"how an idle CPU waits: mwait (intel_idle; a wake-up is a store to "
 		"the flags it monitors, no IPI) or hlt (default_idle; wake-ups send "

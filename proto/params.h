@@ -21,6 +21,7 @@ enum kparam {
 	KP_PTL,			/* enum kp_ptl */
 	KP_VMA_LOCK,		/* enum kp_vma_lock */
 	KP_BASE_SLICE,		/* enum kp_base_slice */
+	KP_KVM_PREEMPT_REPORT,	/* enum kp_kvm_preempt_report (the host's) */
 	NR_KPARAMS,
 };
 
@@ -63,12 +64,21 @@ enum kp_idle {
 /* pvspin=: paravirtual spinlocks in guests (kvm_spinlock_init) */
 enum kp_pvspin { PVSPIN_ON, PVSPIN_OFF };
 
+/* kvm_preempt_report=: when a KVM host marks a descheduled vCPU PREEMPTED
+ * in its steal time (kvm_steal_time_set_preempted) */
+enum kp_kvm_preempt_report {
+	KVM_PREEMPT_BOUNDARY,	/* v5.19+ (6cd88243c7e0): only after an exit at
+				 * an instruction boundary, an external interrupt */
+	KVM_PREEMPT_ANY,	/* before: whenever it deschedules it */
+};
+
 struct kparam_desc {
 	const char *name;
 	const char *help;
 	u64 def, min, max;
 	/* NULL for a number; else the name of each value min..max */
 	const char *const *values;
+	bool host;		/* the host's, not the (guest) kernel's */
 };
 
 extern const struct kparam_desc kparams[NR_KPARAMS];

@@ -123,6 +123,7 @@ static int machine_init(struct sim *s, const struct sim_config *cfg, char *err,
 		.fill_unit = 1000,	/* TLB fill times in ns, rounded up */
 		.eager = true,
 		.host_mutant = cfg->host_mutant,
+		.kvm_preempt_any = cfg->kvm_preempt_any,
 	};
 	int i;
 

@@ -124,9 +124,16 @@ static struct sim_cpu *pick_next(struct sim *s, struct pcpu *p)
 	return NULL;
 }
 
-static void report_preempted(struct sim *s, struct sim_cpu *c)
+/* Why the host took a vCPU off its pCPU, for what it tells the guest. */
+enum stop_why {
+	STOP_HOST_WORK,		/* host work in between: not reported */
+	STOP_IRQ_EXIT,		/* after an external interrupt (the host tick) */
+	STOP_PLE_EXIT,		/* after a pause-loop exit: the spinner yields */
+};
+
+static void report_preempted(struct sim *s, struct sim_cpu *c, enum stop_why why)
 {
-	hw_kvm_set_preempted(&s->hw, &c->hw, c->mid_insn);
+	hw_kvm_set_preempted(&s->hw, &c->hw, c->mid_insn, why == STOP_IRQ_EXIT);
 }
 
 /*
@@ -135,7 +142,7 @@ static void report_preempted(struct sim *s, struct sim_cpu *c)
  * at an instruction boundary; an exit the host handles without scheduling
  * (its timer tick) is not reported.
  */
-static void vcpu_stop(struct sim *s, struct sim_cpu *c, ps_t t, bool report)
+static void vcpu_stop(struct sim *s, struct sim_cpu *c, ps_t t, enum stop_why why)
 {
 	if (c->hn.pos != HEAP_NONE) {
 		c->frozen_key = s->heap.a[c->hn.pos].key;
@@ -148,9 +155,10 @@ static void vcpu_stop(struct sim *s, struct sim_cpu *c, ps_t t, bool report)
 	vcpu_sync_descheduled(c);
 	c->frozen_at = t;
 	if (s->trace)
-		trace_instant(s->trace, c->id, t, report ? "descheduled" : "host work");
-	if (report)
-		report_preempted(s, c);
+		trace_instant(s->trace, c->id, t, why != STOP_HOST_WORK ?
+			      "descheduled" : "host work");
+	if (why != STOP_HOST_WORK)
+		report_preempted(s, c, why);
 }
 
 /* KVM's record_steal_time on entry; returns when the vCPU may run. */
@@ -228,7 +236,7 @@ void host_start(struct sim *s)
 			continue;
 		p->cur = p->queue[0];
 		for (j = 1; j < p->nq; j++)
-			vcpu_stop(s, &s->cpus[p->queue[j]], 0, true);
+			vcpu_stop(s, &s->cpus[p->queue[j]], 0, STOP_IRQ_EXIT);
 		/* host CPUs' slices are not in phase with each other: start
 		 * each one part-way through its first slice */
 		if (p->nq > 1)
@@ -291,7 +299,8 @@ void host_vcpu_spin(struct sim_cpu *c)
 	post(s, EV_PLE, c->id, c->clock + s->cost.ple_window, ++c->wait_episode);
 }
 
-static void preempt_current(struct sim *s, struct pcpu *p, ps_t now)
+static void preempt_current(struct sim *s, struct pcpu *p, ps_t now,
+			    enum stop_why why)
 {
 	struct sim_cpu *next;
 
@@ -305,7 +314,7 @@ static void preempt_current(struct sim *s, struct pcpu *p, ps_t now)
 		return;
 	}
 	if (p->cur >= 0)
-		vcpu_stop(s, &s->cpus[p->cur], now, true);
+		vcpu_stop(s, &s->cpus[p->cur], now, why);
 	switch_to(s, p, next, now);
 }
 
@@ -319,13 +328,13 @@ void host_event(struct sim *s, struct event *e, ps_t now)
 		p = &s->host.pcpus[e->dst];
 		p->tick = NULL;
 		event_free(s, e);
-		preempt_current(s, p, now);
+		preempt_current(s, p, now, STOP_IRQ_EXIT);
 		return;
 	case EV_PLE:
 		p = &s->host.pcpus[c->pcpu];
 		if (c->state == CPU_WAIT && c->wait_episode == e->flow &&
 		    !c->frozen && p->cur == c->id)
-			preempt_current(s, p, now + s->cost.vmexit);
+			preempt_current(s, p, now + s->cost.vmexit, STOP_PLE_EXIT);
 		break;
 	case EV_HOST_FLUSH:
 		if (c->frozen || c->halted) {
@@ -345,7 +354,7 @@ void host_event(struct sim *s, struct event *e, ps_t now)
 		p = &s->host.pcpus[e->dst];
 		if (p->cur >= 0 && !p->noise) {
 			p->noise = true;
-			vcpu_stop(s, &s->cpus[p->cur], now, false);
+			vcpu_stop(s, &s->cpus[p->cur], now, STOP_HOST_WORK);
 			post(s, EV_NOISE_END, p->id, now + s->cost.noise, 0);
 		} else {
 			arm_noise(s, p, now);
@@ -359,7 +368,7 @@ void host_event(struct sim *s, struct event *e, ps_t now)
 			/* the slice went on during host work: maybe switch */
 			if (next && now >= p->slice_start + s->cost.timeslice) {
 				/* now it is descheduled for real */
-				report_preempted(s, &s->cpus[p->cur]);
+				report_preempted(s, &s->cpus[p->cur], STOP_IRQ_EXIT);
 				switch_to(s, p, next, now);
 			} else {
 				vcpu_thaw(s, &s->cpus[p->cur], now);

@@ -45,6 +45,8 @@ struct sim_config {
 	const struct profile *prof;
 	struct sim_topology topo;
 	enum host_mutant host_mutant;
+	/* the KVM host's PREEMPTED rule (hw_config.kvm_preempt_any) */
+	bool kvm_preempt_any;
 	u64 seed;
 	FILE *trace;		/* NULL: no trace; the caller's, left open */
 	u64 nr_frames;		/* simulated RAM in 4 KiB frames, 0: default */

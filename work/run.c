@@ -269,6 +269,7 @@ int run_once(const struct run_config *rc, struct run_result *res)
 		memcpy(ko.params, rc->params, sizeof(ko.params));
 	if (rc->kparams_set)
 		memcpy(ko.kp, rc->kparams, sizeof(ko.kp));
+	sc.kvm_preempt_any = ko.kp[KP_KVM_PREEMPT_REPORT] == KVM_PREEMPT_ANY;
 	if (nr_vms > MAX_VMS) {
 		set_failure(res, 3, "too many VMs");
 		return res->exit_code;
