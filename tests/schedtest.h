@@ -73,6 +73,19 @@ static inline void sm_destroy(void)
 	fclose(SM.report);
 }
 
+/* The CPUs whose bits are set in bits, as an affinity mask. */
+static inline struct cpumask sm_cpus(u32 bits)
+{
+	struct cpumask m;
+	int i;
+
+	cpumask_clear(&m);
+	for (i = 0; i < 32; i++)
+		if (bits & 1u << i)
+			__cpumask_set_cpu(i, &m);
+	return m;
+}
+
 /* The options every test kernel starts from: concurrent flushes. */
 static inline struct kernel_opts sm_opts(void)
 {

@@ -41,21 +41,9 @@ static void worker_y(void *arg)
 	sim_live_done(SM.s);
 }
 
-static struct cpumask cpus(u32 bits)
-{
-	struct cpumask m;
-	int i;
-
-	cpumask_clear(&m);
-	for (i = 0; i < 32; i++)
-		if (bits & 1u << i)
-			__cpumask_set_cpu(i, &m);
-	return m;
-}
-
 static void start(void)
 {
-	struct cpumask both = cpus(3), c0 = cpus(1), c1 = cpus(2);
+	struct cpumask both = sm_cpus(3), c0 = sm_cpus(1), c1 = sm_cpus(2);
 
 	task_create_on(SM.k, NULL, worker_x, NULL, "X", &both, 0);
 	task_create_on(SM.k, NULL, worker_y, NULL, "Y", B.y_pinned ? &c0 : &both, 0);

@@ -89,11 +89,7 @@ static void st_done(void)
 
 static struct cpumask one_cpu(int cpu)
 {
-	struct cpumask m;
-
-	cpumask_clear(&m);
-	__cpumask_set_cpu(cpu, &m);
-	return m;
+	return sm_cpus(1u << cpu);
 }
 
 /* ---- preemption at the tick; CR3 across switches ---------------------------- */

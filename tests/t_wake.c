@@ -90,21 +90,9 @@ out:
 	sim_live_done(SM.s);
 }
 
-static struct cpumask cpus(u32 bits)
-{
-	struct cpumask m;
-	int i;
-
-	cpumask_clear(&m);
-	for (i = 0; i < 32; i++)
-		if (bits & 1u << i)
-			__cpumask_set_cpu(i, &m);
-	return m;
-}
-
 static void start(void)
 {
-	struct cpumask c0 = cpus(1), c1 = cpus(2), c12 = cpus(6);
+	struct cpumask c0 = sm_cpus(1), c1 = sm_cpus(2), c12 = sm_cpus(6);
 
 	task_create(SM.k, mm_create(SM.k), busy, NULL, "busy", &c1);
 	W.sleeper = task_create(SM.k, mm_create(SM.k), sleeper, NULL, "sleeper",
@@ -147,7 +135,7 @@ static void steal_context(void *arg)
 
 static void start_steal(void)
 {
-	struct cpumask c0 = cpus(1), c1 = cpus(2);
+	struct cpumask c0 = sm_cpus(1), c1 = sm_cpus(2);
 
 	spinning = kthread_create(SM.k, spin_on_cpu1, NULL, "spinner", &c1);
 	kthread_create(SM.k, steal_context, NULL, "thief", &c0);
