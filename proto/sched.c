@@ -576,10 +576,11 @@ static void sched_user_return(void)
 	exit_to_user_mode();
 }
 
-/* sched_yield: EEVDF's yield_task_fair moves the task's virtual deadline
- * on by one slice; with equal weights that is its place in the queue, so
- * it goes behind the tasks within a slice of it. */
-void sched_yield(void)
+/* do_sched_yield, the sched_yield system call: EEVDF's yield_task_fair
+ * moves the task's virtual deadline on by one slice; with equal weights
+ * that is its place in the queue, so it goes behind the tasks within a
+ * slice of it. */
+void do_sched_yield(void)
 {
 	struct kernel *k = K();
 	struct rq *rq = &S_(k)->rq[smp_processor_id()];

@@ -114,8 +114,10 @@ static inline void set_current_state(long state)
 void schedule(void);
 /* Sleep for ns (TASK_INTERRUPTIBLE; an early wake-up ends it early). */
 void schedule_hrtimeout(u64 ns);
-/* Let the other runnable tasks of this CPU go first (sched_yield). */
-void sched_yield(void);
+/* Let the other runnable tasks of this CPU go first (the sched_yield
+ * system call; not named so: libc's sched_yield, which sanitizers call,
+ * must not resolve to it). */
+void do_sched_yield(void);
 /* The way back to user mode from a system call or fault
  * (exit_to_user_mode_loop): reschedule if TIF_NEED_RESCHED is set. */
 void exit_to_user_mode(void);

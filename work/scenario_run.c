@@ -223,7 +223,7 @@ static void run_op(const struct scn_op *op)
 		wake_up_process(X.task[op->b]);
 		break;
 	case SOP_YIELD:
-		sched_yield();
+		do_sched_yield();
 		break;
 	case SOP_MIGRATE:
 		sched_migrate_current(op->b);
