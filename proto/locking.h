@@ -42,6 +42,16 @@ static inline enum env_stat lock_wait_stat(u8 c)
 	       c == LOCK_CLASS_MMAP ? STAT_MMAP_LOCK_WAIT_NS : STAT_SPIN_WAIT_NS;
 }
 
+/* A contended wait's slice in the trace, on the track of the CPU it runs
+ * on.  A sleeping lock's wait is closed while its task sleeps
+ * (lock_schedule) and opened again where it resumes, so slices nest in
+ * the task's. */
+static inline const char *lock_wait_name(u8 c)
+{
+	return c == LOCK_CLASS_PTL ? "page-table lock wait" :
+	       c == LOCK_CLASS_MMAP ? "mmap_lock wait" : "spinlock wait";
+}
+
 /* The queued lock's word, seen whole, as locked+pending, or as the tail;
  * a ttas lock uses val alone.  class is set at init and never changes. */
 typedef struct {

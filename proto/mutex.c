@@ -121,6 +121,8 @@ static void mutex_lock_slowpath(struct mutex *m)
 	struct lock_waiter *w;
 	bool first;
 
+	current->lock_wait = lock_wait_name(m->class);
+	trace_span_begin(current->lock_wait);
 	if (mutex_optimistic_spin(k, m))
 		goto out;
 	spin_lock(&m->wait_lock);
@@ -158,6 +160,8 @@ static void mutex_lock_slowpath(struct mutex *m)
 	spin_unlock(&m->wait_lock);
 	lock_waiter_free(k, w);
 out:
+	trace_span_end();
+	current->lock_wait = NULL;
 	env_stat(lock_wait_stat(m->class), local_clock() - t0);
 }
 

@@ -110,7 +110,11 @@ void lock_schedule(void)
 	long state = READ_ONCE(p->__state);
 
 	if (p->kind != TASK_IDLE) {
+		if (p->lock_wait)
+			trace_span_end();
 		schedule();
+		if (p->lock_wait)
+			trace_span_begin(p->lock_wait);
 		return;
 	}
 	if (state != TASK_RUNNING)

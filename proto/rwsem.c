@@ -77,8 +77,18 @@ static void rwsem_set_reader_owned_by(struct rw_semaphore *sem, struct task_stru
 	WRITE_ONCE(sem->owner, (unsigned long)t | RWSEM_READER_OWNED);
 }
 
+/* The slow path begins: its wait is a slice of the trace. */
+static u64 lock_wait(struct rw_semaphore *sem)
+{
+	current->lock_wait = lock_wait_name(sem->class);
+	trace_span_begin(current->lock_wait);
+	return local_clock();
+}
+
 static void lock_waited(struct rw_semaphore *sem, u64 t0)
 {
+	trace_span_end();
+	current->lock_wait = NULL;
 	env_stat(lock_wait_stat(sem->class), local_clock() - t0);
 }
 
@@ -165,7 +175,7 @@ static void rwsem_down_read_slowpath(struct rw_semaphore *sem)
 {
 	struct kernel *k = K();
 	long adjustment = -RWSEM_READER_BIAS, count;
-	u64 t0 = local_clock();
+	u64 t0 = lock_wait(sem);
 	struct lock_waiter *w;
 	struct wake_q wq = { 0 };
 
@@ -367,7 +377,7 @@ static void rwsem_down_write_slowpath(struct rw_semaphore *sem)
 {
 	struct kernel *k = K();
 	enum writer_wait_state wstate;
-	u64 t0 = local_clock();
+	u64 t0 = lock_wait(sem);
 	struct lock_waiter *w;
 	struct wake_q wq = { 0 };
 	long count;

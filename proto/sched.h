@@ -77,6 +77,7 @@ struct task_struct {
 	int pid;
 	const char *comm;
 	struct kernel *k;
+	const char *lock_wait;		/* the sleeping lock it waits for (trace) */
 	/* counters, folded into the run's stats */
 	u64 nvcsw, nivcsw;		/* voluntary and involuntary switches */
 };

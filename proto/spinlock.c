@@ -395,14 +395,17 @@ void spin_lock(spinlock_t *l)
 		if (likely(!READ_ONCE(l->val) && !cmpxchg(&l->val, 0u, 1u)))
 			return;
 		t0 = sched_clock();	/* lockstat's clock: this CPU's */
+		trace_span_begin(lock_wait_name(l->class));
 		ttas_lock(l);
 	} else {
 		v = cmpxchg(&l->val, 0u, Q_LOCKED);
 		if (likely(!v))
 			return;
 		t0 = sched_clock();
+		trace_span_begin(lock_wait_name(l->class));
 		queued_lock_slowpath(k, l, v);
 	}
+	trace_span_end();
 	env_stat(lock_wait_stat(l->class), sched_clock() - t0);
 }
 

@@ -225,4 +225,12 @@ fi
 [ -z "$(find . -name '*.tmp')" ]
 ok $? "no FILE.tmp anywhere"
 
+# ---- what a trace shows ---------------------------------------------------------
+# more threads than CPUs: task slices, and lock waits as slices inside them
+"$SD" run -w ebizzy --cpus 4 --threads 8 --trace tasks.json >/dev/null &&
+	grep -q '"name":"mmap_lock wait"' tasks.json &&
+	grep -q '"name":"spinlock wait"\|"name":"page-table lock wait"' tasks.json &&
+	grep -q '"name":"thread"' tasks.json
+ok $? "ebizzy, 8 threads on 4 CPUs: tasks and lock waits are slices of the trace"
+
 echo "1..$n"
