@@ -426,14 +426,16 @@ static void simenv_ctx_switch(void *to)
 {
 	struct sim_cpu *c = cur();
 	struct coro *from = c->ctx;
+	struct sim_ctx *fx;
 
 	sim_sync(c);
 	if (to == from)
 		return;
 	c->hw.in_user = false;		/* switches happen in the kernel */
 	ctx_enter(c, to);
-	if (task_ctx(from))
-		task_ctx(from)->on = -1;
+	fx = task_ctx(from);
+	if (fx)
+		fx->on = -1;
 	coro_transfer(from, to);
 }
 
